@@ -1,0 +1,28 @@
+# The two entry points of the README. Both install the Debian packages first (idempotent).
+BUILD ?= build
+JOBS ?= 2
+export OMP_NUM_THREADS ?= 2
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: deps build test run bench clean
+
+deps:
+	bash tools/install_deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Installs, builds and runs every test.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# Installs, builds and runs the main job on the bundled example.
+run: build
+	bash tools/run_example.sh $(BUILD)/tessera
+
+bench: build
+	bash bench/run_all.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,39 @@
+# Helpers shared by every module file in cmake/modules/.
+
+set(TESSERA_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare)
+
+# tessera_library(NAME SOURCES ... DEPS ...)
+# A static library of one module; public headers come from include/.
+function(tessera_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/include)
+  target_compile_options(${name} PRIVATE ${TESSERA_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  # LibTorch headers are the bulk of every compile: precompile them once per library.
+  target_precompile_headers(${name} PRIVATE <torch/torch.h> <vector> <string> <memory>)
+endfunction()
+
+# tessera_test(NAME SOURCES ... DEPS ...)
+# One GoogleTest executable registered with ctest; tests run from the source root so that
+# ../shared/data resolves as it does for the CLI.
+function(tessera_test name)
+  if(NOT TESSERA_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${TESSERA_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main tessera_testing)
+  target_precompile_headers(${name} REUSE_FROM tessera_testing)
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                       PROPERTIES ENVIRONMENT "OMP_NUM_THREADS=2;OPENBLAS_NUM_THREADS=1"
+                       DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# tessera_cli_module(NAME LIBRARY)
+# Makes the module's subcommand part of the `tessera` binary (see src/cli/main.cpp).
+macro(tessera_cli_module name library)
+  list(APPEND TESSERA_CLI_MODULES ${name})
+  set(TESSERA_CLI_LIBS ${TESSERA_CLI_LIBS} ${library})
+endmacro()

@@ -1,0 +1,16 @@
+#pragma once
+// Registration of each module's subcommands on the main app. A module that is built defines
+// TESSERA_WITH_<MODULE> for src/cli/main.cpp (see cmake/modules/<module>.cmake).
+#include <CLI/CLI.hpp>
+
+#include "tessera/cli/common.h"
+
+namespace tessera::cli {
+
+void register_partition_commands(CLI::App& app, const GlobalOptions& global);
+void register_devices_commands(CLI::App& app, const GlobalOptions& global);
+void register_chip_commands(CLI::App& app, const GlobalOptions& global);
+void register_binpack_commands(CLI::App& app, const GlobalOptions& global);
+void register_cluster_commands(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace tessera::cli

@@ -1,0 +1,20 @@
+#pragma once
+// Deterministic parallel loops: work item i always computes the same result whatever thread runs it
+// (results are stored by index, per-item random streams come from derive_seed(seed, i)), so a run is
+// reproducible for a given seed; the thread count only changes speed.
+#include <cstdint>
+#include <functional>
+
+namespace tessera {
+
+/// Calls fn(i, worker) for i in [0, n) on `threads` workers (<= 1: inline). Items are handed out
+/// dynamically; the first exception thrown by fn is rethrown after all workers stop.
+void parallel_for(int64_t n, int threads, const std::function<void(int64_t i, int worker)>& fn);
+
+/// Number of worker threads to use: `requested` if > 0, else the hardware concurrency.
+int resolve_threads(int requested);
+
+/// Applies the thread count to LibTorch's intra-op pool (call once at start-up).
+void configure_torch_threads(int threads);
+
+}  // namespace tessera

@@ -1,0 +1,42 @@
+#include "tessera/heuristics/metis_partitioner.h"
+
+#include <gtest/gtest.h>
+
+#include "tessera/core/error.h"
+
+namespace tessera::heuristics {
+namespace {
+
+// Two 4-cliques joined by one light edge: the best bisection cuts only that edge.
+graph::Graph two_cliques() {
+  graph::GraphBuilder b(8);
+  for (int base : {0, 4})
+    for (int i = 0; i < 4; ++i)
+      for (int j = i + 1; j < 4; ++j) b.add_edge(base + i, base + j, 10.0);
+  b.add_edge(3, 4, 1.0);
+  return b.build();
+}
+
+TEST(Metis, FindsTheObviousBisection) {
+  for (auto scheme : {MetisScheme::kKway, MetisScheme::kRecursive}) {
+    MetisOptions o;
+    o.k = 2;
+    o.scheme = scheme;
+    auto part = metis_partition(two_cliques(), o);
+    ASSERT_EQ(part.size(), 8u);
+    for (int i = 1; i < 4; ++i) EXPECT_EQ(part[i], part[0]);
+    for (int i = 5; i < 8; ++i) EXPECT_EQ(part[i], part[4]);
+    EXPECT_NE(part[0], part[4]);
+  }
+}
+
+TEST(Metis, RejectsBadK) {
+  MetisOptions o;
+  o.k = 0;
+  EXPECT_THROW(metis_partition(two_cliques(), o), UsageError);
+  o.k = 9;
+  EXPECT_THROW(metis_partition(two_cliques(), o), UsageError);
+}
+
+}  // namespace
+}  // namespace tessera::heuristics
