@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 shift || true
 MODULES=("$@")
-[ ${#MODULES[@]} -eq 0 ] && MODULES=(partition devices chip binpack cluster)
+[ ${#MODULES[@]} -eq 0 ] && MODULES=(partition devices devices_rl chip chip_rl binpack cluster)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 for m in "${MODULES[@]}"; do
   if [ -x "bench/$m/run.sh" ]; then

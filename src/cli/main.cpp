@@ -25,8 +25,14 @@ int main(int argc, char** argv) {
 #ifdef TESSERA_WITH_DEVICES
   tessera::cli::register_devices_commands(app, global);
 #endif
+#ifdef TESSERA_WITH_DEVICES_RL
+  tessera::cli::register_devices_rl_commands(app, global);
+#endif
 #ifdef TESSERA_WITH_CHIP
   tessera::cli::register_chip_commands(app, global);
+#endif
+#ifdef TESSERA_WITH_CHIP_RL
+  tessera::cli::register_chip_rl_commands(app, global);
 #endif
 #ifdef TESSERA_WITH_BINPACK
   tessera::cli::register_binpack_commands(app, global);
