@@ -31,9 +31,14 @@ function(tessera_test name)
                        DISCOVERY_TIMEOUT 60)
 endfunction()
 
-# tessera_cli_module(NAME LIBRARY)
-# Makes the module's subcommand part of the `tessera` binary (see src/cli/main.cpp).
+# tessera_cli_module(NAME LIBRARY COMMAND_SOURCES...)
+# Makes the module's subcommand part of the `tessera` binary: the command sources (in src/cli/) are
+# compiled into the binary itself, with TESSERA_WITH_<NAME> defined for every enabled module, so a
+# command can hook in the methods of an optional module (e.g. learned placers) with #ifdef.
 macro(tessera_cli_module name library)
   list(APPEND TESSERA_CLI_MODULES ${name})
-  set(TESSERA_CLI_LIBS ${TESSERA_CLI_LIBS} ${library})
+  list(APPEND TESSERA_CLI_LIBS ${library})
+  foreach(src ${ARGN})
+    list(APPEND TESSERA_CLI_SOURCES ${CMAKE_SOURCE_DIR}/${src})
+  endforeach()
 endmacro()
