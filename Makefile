@@ -19,7 +19,7 @@ test: build
 
 # Installs, builds and runs the main job on the bundled example.
 run: build
-	bash tools/run_example.sh $(BUILD)/tessera
+	bash tools/run_example.sh $(BUILD)/src/cli/tessera
 
 bench: build
 	bash bench/run_all.sh $(BUILD)
