@@ -1,0 +1,135 @@
+"""Driver of bench/devices_rl/run.sh: runs `tessera devices place` for every graph x method of the
+config, collects the JSON results and writes results.json + results.md (medians/ratios)."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+tessera, config_path, out_dir = sys.argv[1:4]
+cfg = json.load(open(config_path))
+data = "../shared/data/devplace/"
+os.makedirs(out_dir + "/curves", exist_ok=True)
+
+
+def place(graph, method, extra=None, finetune=0, time_budget=0):
+    cmd = [tessera, "-q", "devices", "place", data + graph["file"], "--cluster", cfg["cluster"],
+           "--method", method, "--json", "--seed", str(cfg["seed"]), "--threads", str(cfg["threads"])]
+    cmd += graph.get("args", [])
+    if extra:
+        cmd += ["--extra", json.dumps(extra)]
+    if finetune:
+        cmd += ["--finetune-steps", str(finetune)]
+    if time_budget:
+        cmd += ["--time-budget", str(time_budget)]
+    t0 = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.time() - t0
+    if p.returncode != 0:
+        msg = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "exit %d" % p.returncode
+        print("  %-12s failed: %s" % (method, msg), flush=True)
+        return {"method": method, "error": msg, "wall_s": wall}
+    try:
+        r = json.loads(p.stdout)
+    except json.JSONDecodeError:
+        print("  %-12s failed: stdout is not JSON" % method, flush=True)
+        return {"method": method, "error": "stdout is not JSON: " + p.stdout[:200], "wall_s": wall}
+    info = r.get("info", {})
+    row = {"method": method, "step_time": r["step_time"], "feasible": r["feasible"], "wall_s": wall,
+           "place_seconds": r.get("place_seconds"), "evaluations": info.get("evaluations"),
+           "evaluations_to_best": info.get("evaluations_to_best"), "info": info}
+    print("  %-14s step %.4f s feasible %s  evals %s  %.1f s" % (method, r["step_time"], r["feasible"],
+          info.get("evaluations", "-"), wall), flush=True)
+    return row
+
+
+def summarize(g, rows):
+    classical_ok = [rows[m] for m in cfg["classical"] if "step_time" in rows[m] and rows[m]["feasible"]
+                    and m not in ("expert", "rule-expert")]
+    best = min(classical_ok, key=lambda r: r["step_time"]) if classical_ok else None
+    experts = [rows[m] for m in ("expert", "rule-expert") if "step_time" in rows[m] and rows[m]["feasible"]]
+    expert = min(experts, key=lambda r: r["step_time"]) if experts else None
+    return {"graph": g["name"], "kind": g["kind"], "held_out": g["held_out"], "cluster": cfg["cluster"],
+            "rows": rows, "best_classical": best["method"] if best else None,
+            "best_classical_step_time": best["step_time"] if best else None,
+            "expert": expert["method"] if expert else None,
+            "expert_step_time": expert["step_time"] if expert else None}
+
+
+results = []
+only = os.environ.get("BENCH_ONLY", "")  # "graph:row,graph:row": rerun these cells of results.json
+if only:
+    results = json.load(open(out_dir + "/results.json"))["results"]
+    for cell in only.split(","):
+        gname, row = cell.split(":")
+        g = next(x for x in cfg["graphs"] if x["name"] == gname)
+        res = next(x for x in results if x["graph"] == gname)
+        curve = gname in cfg["curves"]
+        log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row)} if curve else {}
+        assert row == "rl2017", "only rl2017 cells can be rerun"
+        print("== rerun %s %s" % (gname, row), flush=True)
+        res["rows"]["rl2017"] = place(g, "rl2017", dict(cfg["rl2017"], **log), time_budget=cfg.get("learned_time_budget", 0))
+        results[results.index(res)] = summarize(g, res["rows"])
+for g in ([] if only else cfg["graphs"]):
+    print("== %s (%s)" % (g["name"], g["kind"]), flush=True)
+    rows = {}
+    for m in cfg["classical"]:
+        rows[m] = place(g, m, time_budget=cfg["classical_time_budget"] if m == "anneal" else 0)
+    curve = g["name"] in cfg["curves"]
+    log = lambda tag: {"log": "%s/curves/%s_%s" % (out_dir, g["name"], tag)} if curve else {}
+    budget = cfg.get("learned_time_budget", 0)
+    rows["rl2017"] = place(g, "rl2017", dict(cfg["rl2017"], **log("rl2017")), time_budget=budget)
+    rows["gdp-scratch"] = place(g, "gdp", dict(cfg["gdp_scratch"], scratch=True, **log("gdp_scratch")),
+                                time_budget=budget)
+    rows["gdp-zero-shot"] = place(g, "gdp", {"zero_shot_samples": cfg["gdp_zero_shot_samples"]})
+    rows["gdp-finetune"] = place(g, "gdp", dict({"zero_shot_samples": cfg["gdp_zero_shot_samples"],
+                                                 "learning_rate": cfg["gdp_learning_rate"]}, **log("gdp_finetune")),
+                                 finetune=cfg["gdp_finetune_steps"], time_budget=budget)
+    results.append(summarize(g, rows))
+    json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
+    os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
+
+
+def fmt(r):
+    if r is None or "step_time" not in r:
+        return "fail"
+    s = "%.4f" % r["step_time"]
+    return s if r["feasible"] else s + " (OOM)"
+
+
+json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
+os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
+lines = ["# Learned device placement (%s, training steps)" % cfg["cluster"], "",
+         "Step time in seconds (simulated); ratio = method / best classical placer (lower is better).", "",
+         "| graph | held out | best classical | expert | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | zero-shot / fine-tuned |",
+         "|---|---|---|---|---|---|---|---|---|"]
+for res in results:
+    r = res["rows"]
+    base = res["best_classical_step_time"]
+    def cell(m):
+        x = r.get(m)
+        if x is None or "step_time" not in x:
+            return "fail"
+        ratio = " (%.2f)" % (x["step_time"] / base) if base else ""
+        return fmt(x) + ratio
+    zs, ft = r["gdp-zero-shot"], r["gdp-finetune"]
+    zr = "%.3f" % (zs["step_time"] / ft["step_time"]) if "step_time" in zs and "step_time" in ft else "-"
+    lines.append("| %s | %s | %s %s | %s | %s | %s | %s | %s | %s |" % (
+        res["graph"], "yes" if res["held_out"] else "no", res["best_classical"], "%.4f" % base if base else "-",
+        "%s %.4f" % (res["expert"], res["expert_step_time"]) if res["expert"] else "-",
+        cell("rl2017"), cell("gdp-scratch"), cell("gdp-zero-shot"), cell("gdp-finetune"), zr))
+lines += ["", "Simulator evaluations (to the best placement / total) and wall-clock seconds of the placer:", "",
+          "| graph | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | policy inference (s) |", "|---|---|---|---|---|---|"]
+for res in results:
+    r = res["rows"]
+    def ev(m):
+        x = r.get(m)
+        if x is None or "step_time" not in x:
+            return "-"
+        return "%s / %s, %.0f s" % (x.get("evaluations_to_best"), x.get("evaluations"), x.get("place_seconds") or 0)
+    inf = r["gdp-zero-shot"].get("info", {}).get("policy_inference_seconds")
+    lines.append("| %s | %s | %s | %s | %s | %s |" % (res["graph"], ev("rl2017"), ev("gdp-scratch"), ev("gdp-zero-shot"),
+                                                   ev("gdp-finetune"), "%.3f" % inf if inf is not None else "-"))
+lines += ["", "Training curves: curves/<graph>_<method>_reward.svg (reward vs samples and vs wall-clock).", ""]
+open(out_dir + "/results.md", "w").write("\n".join(lines))
+print("\n".join(lines))

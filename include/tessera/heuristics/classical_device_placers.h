@@ -1,0 +1,43 @@
+#pragma once
+// The classical device placers (registered by add_classical_placers in device_placer.h):
+//  single       all ops on the device with the most memory (ties: fastest, lowest index)
+//  expert       the human-expert split shipped with the input (msr_dnn_partitioning); S pipeline
+//               stages on D devices: stage s -> device floor(s·D/S)
+//  rule-expert  layer-wise split of RNN/Transformer stacks (ops carry layer indices) into D
+//               contiguous chunks of equal compute; CNNs (no layers): pipeline split of the forward
+//               ops by cumulative compute in topological order. Backward/update ops follow their
+//               co-location group; a chunking that overflows a device's memory is redone by memory.
+//  metis        METIS k-way partition of the co-location-group graph, node weights = compute time
+//               (+ memory as a 2nd constraint), edge weights = bytes
+//  m-topo       Baechi m-TOPO: topological order, next device once the current one holds 1/D of
+//               the compute or is full
+//  m-etf        Baechi m-ETF: list scheduling, the (ready op, device) pair with the earliest start
+//               time (communication delays included), memory-aware
+//  m-sct        Baechi m-SCT: m-ETF plus favourite children (the child with the largest transfer
+//               time; Baechi picks them with an LP relaxation, here greedily) kept on the parent's
+//               device when that delays them less than the transfer would
+//  heft         HEFT: decreasing upward rank, each op on the device with the earliest finish time
+//  anneal       simulated annealing on the simulator's score over co-location-group moves and swaps,
+//               starting from the best of the placers above
+// Memory awareness: a placer keeps Σ (param_bytes + forward output_bytes) of each device below 90%
+// of its capacity when it can (a static estimate; the simulator has the final word).
+#include <memory>
+
+#include "tessera/heuristics/device_placer.h"
+
+namespace tessera::devices {
+
+std::unique_ptr<Placer> make_single_placer();
+std::unique_ptr<Placer> make_expert_placer();
+std::unique_ptr<Placer> make_rule_expert_placer();
+std::unique_ptr<Placer> make_metis_placer();
+std::unique_ptr<Placer> make_mtopo_placer();
+std::unique_ptr<Placer> make_metf_placer();
+std::unique_ptr<Placer> make_msct_placer();
+std::unique_ptr<Placer> make_heft_placer();
+std::unique_ptr<Placer> make_anneal_placer();
+
+/// Static memory estimate of op v used by the placers: param_bytes, plus output_bytes for forward ops.
+double placer_memory_need(const Op& op);
+
+}  // namespace tessera::devices

@@ -1,0 +1,23 @@
+#pragma once
+// The learned device placers, registered into the devices module's PlacerRegistry:
+//  - "rl2017": the 2017 seq2seq placer, trained with REINFORCE on the graph being placed
+//    (from scratch, or warm-started from --model with the same device count).
+//  - "gdp": the GDP policy. Default: the shipped pre-trained model (models/gdp_devplace.pt) placed
+//    zero-shot (greedy + a few samples, best by the simulator); --finetune-steps N fine-tunes it on
+//    the graph with PPO first; extra {"scratch": true} trains a fresh policy on the graph instead.
+// PlaceOptions::extra keys: "iterations", "samples", "zero_shot_samples", "max_groups", "scratch",
+// "checkpoint", "resume", "log" (TrainingLog prefix), "learning_rate".
+#include <string>
+
+#include "tessera/heuristics/device_placer.h"
+
+namespace tessera::devices {
+
+/// Adds "rl2017" and "gdp".
+void add_learned_placers(PlacerRegistry& registry);
+
+/// The shipped GDP model: $TESSERA_MODEL_DIR/gdp_devplace.pt, else models/gdp_devplace.pt under the
+/// working directory, else under the source tree this binary was built from. UsageError when none.
+std::string default_gdp_model_path();
+
+}  // namespace tessera::devices

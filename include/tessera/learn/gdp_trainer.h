@@ -1,0 +1,129 @@
+#pragma once
+// PPO training of the GDP policy (nn::GdpPolicy) on one or many (graph, cluster) tasks at once.
+//
+// One PPO sample is one whole placement of one task: the policy's per-op distributions are sampled
+// independently, log π(placement) = Σ_ops log π(device_op) (divided by the op count when
+// mean_log_prob, the default; see below). Each iteration samples `samples`
+// placements per task, evaluates them with the simulator in parallel (one DeviceSimulator per task
+// and worker thread; results stored by index, so runs are deterministic for a seed and thread
+// count), and runs learn::PpoTrainer on the batch.
+//
+// Reward of a placement of task t: r = −score / ref_t, where score is the simulator's penalized step
+// time (out-of-memory placements are penalized) and ref_t the step time of the whole graph on device 0
+// (a per-graph scale, so that graphs of very different sizes share one batch). Advantage = r − the
+// mean reward of the task's samples in the same iteration (a per-graph baseline).
+//
+// Checkpoints (learn::save_checkpoint, atomic) hold the policy, the Adam state and the training state
+// (iteration, evaluations, log rows, best placements); a resumed run continues exactly where the
+// checkpoint was written (random streams derive from (seed, iteration)).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/core/json.h"
+#include "tessera/learn/ppo.h"
+#include "tessera/learn/training_log.h"
+#include "tessera/nn/gdp_policy.h"
+#include "tessera/problems/cluster.h"
+#include "tessera/problems/device_graph.h"
+
+namespace tessera::devices {
+
+inline constexpr const char* kGdpModelKind = "gdp";
+
+/// A graph to place on a cluster. Both must outlive the trainer.
+struct PlacementTask {
+  std::string name;
+  const DeviceGraph* graph = nullptr;
+  const Cluster* cluster = nullptr;
+};
+
+struct GdpTrainOptions {
+  int iterations = 40;         ///< PPO iterations (total, including resumed ones)
+  int samples = 8;             ///< placements sampled per task per iteration (>= 2)
+  learn::PpoOptions ppo = default_ppo();
+  uint64_t seed = 1;
+  int threads = 2;
+  std::string checkpoint;      ///< written every checkpoint_every iterations and at the end ("" = none)
+  int checkpoint_every = 5;
+  bool resume = false;         ///< continue from `checkpoint` when it exists
+  std::string log_prefix;      ///< TrainingLog prefix ("" = in memory)
+  bool progress = true;
+  double oom_penalty = 10.0;   ///< simulator's penalty (see cost/device_simulator.h)
+  double time_budget = 0;      ///< stop after this many seconds (0 = no limit)
+  /// PPO ratio on the per-op mean log-probability (Σ_ops log π / n) instead of the sum. The sum over
+  /// thousands of ops makes exp(Δ log π) overflow after one gradient step (ratio e^70 on a 7k-op
+  /// graph), so every sample is clipped or the loss is infinite; the mean keeps the same gradient
+  /// direction (the advantages are normalized anyway) with a usable trust region.
+  bool mean_log_prob = true;
+  static learn::PpoOptions default_ppo();
+  void validate() const;
+};
+
+/// Best placement found for one task.
+struct TaskBest {
+  std::vector<int> placement;
+  double score = 0, step_time = 0;
+  bool feasible = false;
+  double reference = 0;            ///< ref_t (single-device step time)
+  int64_t evaluations_to_best = 0; ///< simulator evaluations of this task until the best was found
+  double seconds_to_best = 0;
+};
+
+/// Cluster/graph context features of the policy (feature set devplace-v1): log memory need per device
+/// capacity, log compute time, log link-to-memory bandwidth ratio, log op count.
+std::vector<float> cluster_context(const DeviceGraph& graph, const Cluster& cluster);
+
+/// Model metadata for save_checkpoint: kind, feature set, network configuration and limits.
+Json gdp_model_meta(const nn::GdpPolicyOptions& options, int64_t max_ops);
+/// Loads a GDP model file; InputError (naming the file) when it is not a GDP model of feature set
+/// devplace-v1 or its parameters do not fit. meta_out receives the metadata.
+nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out = nullptr);
+/// UsageError naming the model when the graph has more ops than max_ops or the cluster more devices
+/// than the model supports.
+void check_gdp_limits(const Json& meta, const std::string& model_path, const DeviceGraph& graph,
+                      const Cluster& cluster);
+
+/// Samples K placements from per-op logits [n, D] with rng (greedy = argmax as sample 0 when set).
+/// Returns actions [K, n] (int64) and their summed log-probabilities [K].
+std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
+                                                         bool first_greedy);
+
+class GdpTrainer {
+ public:
+  /// max_ops is recorded in saved models (the policy's supported graph size).
+  GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, GdpTrainOptions options,
+             int64_t max_ops = 200000);
+
+  /// Runs the remaining iterations (after a resume, from the checkpoint's iteration on).
+  void train();
+  /// Saves the policy (+ optimizer and training state) atomically.
+  void save(const std::string& path);
+  /// Restores from a checkpoint (InputError when it does not match the tasks or the network).
+  void restore(const std::string& path);
+
+  const std::vector<TaskBest>& best() const { return best_; }
+  int64_t evaluations() const { return evaluations_; }
+  int iteration() const { return iteration_; }
+  double wall_seconds() const { return wall_offset_; }
+  learn::TrainingLog& log() { return log_; }
+  nn::GdpPolicy& policy() { return policy_; }
+
+ private:
+  void record(size_t task, const std::vector<int>& placement, double score, double step_time, bool feasible);
+
+  nn::GdpPolicy policy_;
+  std::vector<PlacementTask> tasks_;
+  GdpTrainOptions options_;
+  int64_t max_ops_;
+  learn::PpoTrainer ppo_;
+  learn::TrainingLog log_;
+  std::vector<nn::OpGraphTensors> inputs_;
+  std::vector<TaskBest> best_;
+  std::vector<int64_t> task_evaluations_;
+  int iteration_ = 0;
+  int64_t evaluations_ = 0;
+  double wall_offset_ = 0;
+};
+
+}  // namespace tessera::devices

@@ -1,0 +1,218 @@
+#include "tessera/learn/device_learned_placers.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "tessera/core/error.h"
+#include "tessera/core/log.h"
+#include "tessera/core/parallel.h"
+#include "tessera/core/stopwatch.h"
+#include "tessera/learn/gdp_trainer.h"
+#include "tessera/learn/rl2017_trainer.h"
+#include "tessera/problems/placement_features.h"
+
+namespace tessera::devices {
+
+namespace {
+
+const std::set<std::string> kExtraKeys = {"iterations", "samples", "zero_shot_samples", "max_groups", "scratch",
+                                          "checkpoint", "resume", "log", "learning_rate"};
+
+void check_extra(const Json& extra, const std::string& method) {
+  if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
+  for (const auto& [key, value] : extra.items())
+    if (!kExtraKeys.count(key))
+      throw UsageError(method + ": unknown --extra key \"" + key +
+                       "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, checkpoint, "
+                       "resume, log, learning_rate)");
+}
+
+template <typename T>
+T extra_value(const Json& extra, const std::string& key, T fallback, const std::string& method) {
+  if (!extra.contains(key)) return fallback;
+  try {
+    return extra.at(key).get<T>();
+  } catch (const Json::exception&) {
+    throw UsageError(method + ": --extra \"" + key + "\" has the wrong type (" + extra.at(key).dump() + ")");
+  }
+}
+
+Json best_json(const TaskBest& b) {
+  return {{"best_step_time", b.step_time}, {"best_score", b.score}, {"best_feasible", b.feasible},
+          {"evaluations_to_best", b.evaluations_to_best}, {"seconds_to_best", b.seconds_to_best},
+          {"reference_single_device_time", b.reference}};
+}
+
+class Rl2017Placer : public Placer {
+ public:
+  std::string name() const override { return "rl2017"; }
+  Placement place(const DeviceGraph& graph, const Cluster& cluster, const PlaceOptions& options) override {
+    const Json& x = options.extra;
+    check_extra(x, name());
+    Rl2017Options o;
+    o.iterations = extra_value(x, "iterations", o.iterations, name());
+    o.samples = extra_value(x, "samples", o.samples, name());
+    o.max_groups = extra_value(x, "max_groups", o.max_groups, name());
+    o.learning_rate = extra_value(x, "learning_rate", o.learning_rate, name());
+    o.checkpoint = extra_value(x, "checkpoint", std::string(), name());
+    o.resume = extra_value(x, "resume", false, name());
+    o.log_prefix = extra_value(x, "log", std::string(), name());
+    o.seed = options.seed;
+    o.threads = options.threads;
+    o.progress = options.progress;
+    o.time_budget = options.time_budget;
+    o.oom_penalty = options.sim.oom_penalty;
+    Rl2017Trainer trainer({graph.name(), &graph, &cluster}, o, options.model_path);
+    trainer.train();
+    if (!o.log_prefix.empty()) trainer.log().plot("reward", "rl2017 " + graph.name());
+    Placement p;
+    p.method = name();
+    p.device = trainer.best().placement;
+    p.info = best_json(trainer.best());
+    p.info["evaluations"] = trainer.evaluations();
+    p.info["iterations"] = trainer.iteration();
+    p.info["groups"] = trainer.grouping().num_groups;
+    return p;
+  }
+};
+
+class GdpPlacer : public Placer {
+ public:
+  std::string name() const override { return "gdp"; }
+  Placement place(const DeviceGraph& graph, const Cluster& cluster, const PlaceOptions& options) override {
+    const Json& x = options.extra;
+    check_extra(x, name());
+    const bool scratch = extra_value(x, "scratch", false, name());
+    const int zero_shot_samples = extra_value(x, "zero_shot_samples", 15, name());
+    if (zero_shot_samples < 0) throw UsageError("gdp: zero_shot_samples must be >= 0");
+    GdpTrainOptions o;
+    o.iterations = scratch ? extra_value(x, "iterations", 40, name()) : options.finetune_steps;
+    o.samples = extra_value(x, "samples", o.samples, name());
+    o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
+    o.checkpoint = extra_value(x, "checkpoint", std::string(), name());
+    o.resume = extra_value(x, "resume", false, name());
+    o.log_prefix = extra_value(x, "log", std::string(), name());
+    o.seed = options.seed;
+    o.threads = options.threads;
+    o.progress = options.progress;
+    o.time_budget = options.time_budget;
+    o.oom_penalty = options.sim.oom_penalty;
+
+    Placement p;
+    p.method = name();
+    nn::GdpPolicy policy{nullptr};
+    int64_t max_ops = 200000;
+    std::string model;
+    if (scratch) {
+      torch::manual_seed(static_cast<int64_t>(derive_seed(options.seed, 23) & 0x7fffffff));
+      policy = nn::GdpPolicy(nn::GdpPolicyOptions());
+      p.info["mode"] = "scratch";
+    } else {
+      model = options.model_path.empty() ? default_gdp_model_path() : options.model_path;
+      Json meta;
+      policy = load_gdp_model(model, &meta);
+      check_gdp_limits(meta, model, graph, cluster);
+      max_ops = meta["limits"]["max_ops"].get<int64_t>();
+      p.info["mode"] = options.finetune_steps > 0 ? "finetune" : "zero-shot";
+      p.info["model"] = model;
+    }
+    if (cluster.num_devices() > policy->options().max_devices())
+      throw UsageError("gdp: cluster '" + cluster.name() + "' has " + std::to_string(cluster.num_devices()) +
+                       " devices; the policy supports 1.." + std::to_string(policy->options().max_devices()));
+
+    // Zero-shot: the greedy placement and a few samples of the (pre-trained) policy, best by the simulator.
+    Stopwatch clock;
+    TaskBest best;
+    best.score = std::numeric_limits<double>::infinity();
+    int64_t evaluations = 0;
+    double inference_seconds = 0;
+    if (!scratch) {
+      torch::NoGradGuard guard;
+      policy->eval();
+      Stopwatch inference;
+      auto logits = policy->forward(op_graph_tensors(graph, cluster_context(graph, cluster)), cluster.num_devices());
+      inference_seconds = inference.seconds();
+      Rng rng(derive_seed(options.seed, 99));
+      auto [actions, lp] = sample_placements(logits, 1 + zero_shot_samples, rng, true);
+      (void)lp;
+      const int64_t K = actions.size(0);
+      const int threads = resolve_threads(options.threads);
+      SimOptions so = options.sim;
+      so.record_trace = false;
+      so.critical_path = false;
+      std::vector<std::unique_ptr<DeviceSimulator>> sims;
+      for (int w = 0; w < threads; ++w) sims.push_back(std::make_unique<DeviceSimulator>(graph, cluster, so));
+      std::vector<std::vector<int>> placements(K);
+      std::vector<SimResult> results(K);
+      parallel_for(K, threads, [&](int64_t k, int w) {
+        const int64_t* a = actions[k].data_ptr<int64_t>();
+        placements[k].assign(a, a + graph.num_ops());
+        graph.enforce_colocation(placements[k]);
+        results[k] = sims[w]->run(placements[k]);
+      });
+      for (int64_t k = 0; k < K; ++k)
+        if (results[k].score < best.score) {
+          best.placement = placements[k];
+          best.score = results[k].score;
+          best.step_time = results[k].step_time;
+          best.feasible = results[k].feasible;
+          best.evaluations_to_best = k + 1;
+        }
+      evaluations = K;
+      p.info["zero_shot_step_time"] = best.step_time;
+      p.info["zero_shot_feasible"] = best.feasible;
+      p.info["greedy_step_time"] = results[0].step_time;
+      p.info["policy_inference_seconds"] = inference_seconds;
+    }
+    if (o.iterations > 0) {
+      GdpTrainer trainer(policy, {{graph.name(), &graph, &cluster}}, o, max_ops);
+      trainer.train();
+      if (!o.log_prefix.empty()) trainer.log().plot("reward", "gdp " + graph.name());
+      const TaskBest& tb = trainer.best()[0];
+      if (tb.score < best.score) {
+        best = tb;
+        best.evaluations_to_best += evaluations;
+      }
+      evaluations += trainer.evaluations();
+      p.info["iterations"] = trainer.iteration();
+      best.reference = tb.reference;
+    }
+    p.device = best.placement;
+    Json b = best_json(best);
+    for (auto& [k, v] : b.items()) p.info[k] = v;
+    p.info["evaluations"] = evaluations;
+    p.info["learn_seconds"] = clock.seconds();
+    return p;
+  }
+};
+
+}  // namespace
+
+std::string default_gdp_model_path() {
+  const std::string file = "gdp_devplace.pt";
+  std::vector<std::string> candidates;
+  if (const char* dir = std::getenv("TESSERA_MODEL_DIR")) candidates.push_back(std::string(dir) + "/" + file);
+  candidates.push_back("models/" + file);
+#ifdef TESSERA_SOURCE_DIR
+  candidates.push_back(std::string(TESSERA_SOURCE_DIR) + "/models/" + file);
+#endif
+  for (const auto& c : candidates)
+    if (std::filesystem::exists(c)) return c;
+  std::string tried;
+  for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c;
+  throw UsageError("gdp: no --model given and the shipped model was not found (tried " + tried +
+                   "); train one with `tessera devices train` or set TESSERA_MODEL_DIR");
+}
+
+void add_learned_placers(PlacerRegistry& registry) {
+  registry.add("rl2017",
+               "2017 seq2seq placer (LSTM encoder/attention decoder over co-location groups), REINFORCE on this graph",
+               [] { return std::make_unique<Rl2017Placer>(); });
+  registry.add("gdp",
+               "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot, "
+               "--finetune-steps N to fine-tune, --extra '{\"scratch\":true}' to train from scratch",
+               [] { return std::make_unique<GdpPlacer>(); });
+}
+
+}  // namespace tessera::devices

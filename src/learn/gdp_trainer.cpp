@@ -1,0 +1,340 @@
+#include "tessera/learn/gdp_trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "tessera/core/error.h"
+#include "tessera/core/log.h"
+#include "tessera/core/parallel.h"
+#include "tessera/core/progress.h"
+#include "tessera/core/stopwatch.h"
+#include "tessera/cost/device_simulator.h"
+#include "tessera/learn/checkpoint.h"
+#include "tessera/problems/placement_features.h"
+
+namespace tessera::devices {
+
+learn::PpoOptions GdpTrainOptions::default_ppo() {
+  learn::PpoOptions p;
+  p.learning_rate = 5e-3;
+  p.epochs = 3;
+  p.minibatch_size = 0;  // whole batch: one forward per task per gradient step
+  p.entropy_coef = 0.01;
+  p.clip = 0.2;
+  p.max_grad_norm = 1.0;
+  p.target_kl = 0.0;
+  return p;
+}
+
+void GdpTrainOptions::validate() const {
+  if (iterations < 0) throw UsageError("gdp: iterations must be >= 0");
+  if (samples < 2) throw UsageError("gdp: samples must be >= 2 (the baseline is the mean of the samples)");
+  if (checkpoint_every < 1) throw UsageError("gdp: checkpoint_every must be >= 1");
+  if (resume && checkpoint.empty()) throw UsageError("gdp: resume needs a checkpoint path");
+  if (time_budget < 0) throw UsageError("gdp: time_budget must be >= 0");
+  ppo.validate();
+}
+
+std::vector<float> cluster_context(const DeviceGraph& g, const Cluster& c) {
+  double mem = c.device(0).memory, bw = c.device(0).mem_bandwidth, flops = c.device(0).peak_flops;
+  for (const auto& d : c.devices()) {
+    mem = std::min(mem, d.memory);
+    bw = std::min(bw, d.mem_bandwidth);
+    flops = std::min(flops, d.peak_flops);
+  }
+  double need = g.total_param_bytes() + g.total_output_bytes();
+  double link = c.num_devices() > 1 ? c.route_bandwidth(0, 1) : bw;
+  return {static_cast<float>(std::log(std::max(need, 1.0) / mem) / 3.0),
+          static_cast<float>(std::log1p(g.total_flops() / flops * 1e6) / 15.0),
+          static_cast<float>(std::log(link / bw) / 5.0),
+          static_cast<float>(std::log1p(static_cast<double>(g.num_ops())) / 12.0)};
+}
+
+Json gdp_model_meta(const nn::GdpPolicyOptions& o, int64_t max_ops) {
+  Json config = {{"num_op_types", o.num_op_types()}, {"numeric_features", o.numeric_features()},
+                 {"context_features", o.context_features()}, {"type_embedding", o.type_embedding()},
+                 {"hidden", o.hidden()}, {"sage_layers", o.sage_layers()},
+                 {"attention_layers", o.attention_layers()}, {"heads", o.heads()}, {"ffn", o.ffn()},
+                 {"segment", o.segment()}, {"max_devices", o.max_devices()}};
+  return {{"kind", kGdpModelKind}, {"features", kPlacementFeatureSet}, {"config", config},
+          {"limits", {{"max_ops", max_ops}, {"max_devices", o.max_devices()}}}};
+}
+
+nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out) {
+  Json meta = learn::read_checkpoint_meta(path, kGdpModelKind);
+  std::string features = meta.value("features", "");
+  if (features != kPlacementFeatureSet)
+    throw InputError(path, 0, "model was trained on feature set \"" + features + "\" but this build computes \"" +
+                                  std::string(kPlacementFeatureSet) + "\"; retrain it with `tessera devices train`");
+  nn::GdpPolicyOptions o;
+  try {
+    const Json& c = meta.at("config");
+    o.num_op_types(c.at("num_op_types")).numeric_features(c.at("numeric_features"))
+        .context_features(c.at("context_features")).type_embedding(c.at("type_embedding"))
+        .hidden(c.at("hidden")).sage_layers(c.at("sage_layers")).attention_layers(c.at("attention_layers"))
+        .heads(c.at("heads")).ffn(c.at("ffn")).segment(c.at("segment")).max_devices(c.at("max_devices"));
+    (void)meta.at("limits").at("max_ops").get<int64_t>();
+  } catch (const Json::exception& e) {
+    throw InputError(path, 0, std::string("model metadata: missing or invalid field (") + e.what() + ")");
+  }
+  if (o.num_op_types() != kNumOpTypeIds || o.numeric_features() != kOpNumericFeatures || o.context_features() != 4)
+    throw InputError(path, 0, "model feature sizes do not match feature set " + std::string(kPlacementFeatureSet));
+  nn::GdpPolicy policy(o);
+  learn::load_checkpoint(path, *policy);
+  if (meta_out != nullptr) *meta_out = meta;
+  return policy;
+}
+
+void check_gdp_limits(const Json& meta, const std::string& model_path, const DeviceGraph& g, const Cluster& c) {
+  int64_t max_ops = meta.at("limits").at("max_ops").get<int64_t>();
+  int64_t max_devices = meta.at("limits").at("max_devices").get<int64_t>();
+  if (g.num_ops() > max_ops)
+    throw UsageError("graph '" + g.name() + "' has " + std::to_string(g.num_ops()) + " ops but model " +
+                     model_path + " supports at most " + std::to_string(max_ops));
+  if (c.num_devices() > max_devices)
+    throw UsageError("cluster '" + c.name() + "' has " + std::to_string(c.num_devices()) +
+                     " devices but model " + model_path + " supports 1.." + std::to_string(max_devices) +
+                     " (variable device counts up to that are supported)");
+}
+
+std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
+                                                         bool first_greedy) {
+  torch::NoGradGuard guard;
+  auto logp = torch::log_softmax(logits.to(torch::kFloat64), 1).contiguous();
+  const int64_t n = logp.size(0), D = logp.size(1);
+  auto la = logp.accessor<double, 2>();
+  auto actions = torch::empty({K, n}, torch::kInt64);
+  auto aa = actions.accessor<int64_t, 2>();
+  auto lp = torch::zeros({K}, torch::kFloat64);
+  auto lpa = lp.accessor<double, 1>();
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t v = 0; v < n; ++v) {
+      int64_t a = 0;
+      if (k == 0 && first_greedy) {
+        for (int64_t d = 1; d < D; ++d)
+          if (la[v][d] > la[v][a]) a = d;
+      } else {
+        double u = uniform01(rng), acc = 0;
+        a = D - 1;
+        for (int64_t d = 0; d < D; ++d) {
+          acc += std::exp(la[v][d]);
+          if (u < acc) {
+            a = d;
+            break;
+          }
+        }
+      }
+      aa[k][v] = a;
+      lpa[k] += la[v][a];
+    }
+  return {actions, lp.to(torch::kFloat32)};
+}
+
+GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, GdpTrainOptions options,
+                       int64_t max_ops)
+    : policy_(std::move(policy)),
+      tasks_(std::move(tasks)),
+      options_(std::move(options)),
+      max_ops_(max_ops),
+      ppo_(policy_->parameters(), options_.ppo),
+      log_(options_.log_prefix) {
+  options_.validate();
+  if (tasks_.empty()) throw UsageError("gdp: no training graphs");
+  for (const auto& t : tasks_) {
+    if (t.graph == nullptr || t.cluster == nullptr) throw Error("gdp: task without graph or cluster");
+    if (t.graph->num_ops() > max_ops_)
+      throw UsageError("gdp: graph '" + t.name + "' has " + std::to_string(t.graph->num_ops()) +
+                       " ops, more than the model's limit " + std::to_string(max_ops_));
+    if (t.cluster->num_devices() > policy_->options().max_devices())
+      throw UsageError("gdp: cluster of task '" + t.name + "' has " + std::to_string(t.cluster->num_devices()) +
+                       " devices; the model supports 1.." + std::to_string(policy_->options().max_devices()));
+    inputs_.push_back(op_graph_tensors(*t.graph, cluster_context(*t.graph, *t.cluster)));
+    TaskBest b;
+    SimOptions so;
+    so.oom_penalty = options_.oom_penalty;
+    so.critical_path = false;
+    b.reference = simulate(*t.graph, *t.cluster, std::vector<int>(t.graph->num_ops(), 0), so).step_time;
+    b.score = std::numeric_limits<double>::infinity();
+    best_.push_back(b);
+  }
+  task_evaluations_.assign(tasks_.size(), 0);
+  if (options_.resume && std::filesystem::exists(options_.checkpoint)) restore(options_.checkpoint);
+}
+
+void GdpTrainer::record(size_t t, const std::vector<int>& placement, double score, double step_time, bool feasible) {
+  TaskBest& b = best_[t];
+  if (score < b.score) {
+    b.placement = placement;
+    b.score = score;
+    b.step_time = step_time;
+    b.feasible = feasible;
+    b.evaluations_to_best = task_evaluations_[t];
+    b.seconds_to_best = wall_offset_;
+  }
+}
+
+void GdpTrainer::train() {
+  const size_t T = tasks_.size();
+  const int K = options_.samples;
+  const int threads = resolve_threads(options_.threads);
+  SimOptions so;
+  so.oom_penalty = options_.oom_penalty;
+  so.critical_path = false;
+  // One simulator per (task, worker): DeviceSimulator is not thread-safe.
+  std::vector<std::vector<std::unique_ptr<DeviceSimulator>>> sims(T);
+  for (size_t t = 0; t < T; ++t)
+    for (int w = 0; w < threads; ++w)
+      sims[t].push_back(std::make_unique<DeviceSimulator>(*tasks_[t].graph, *tasks_[t].cluster, so));
+
+  ProgressBar bar("gdp training", options_.iterations, options_.progress);
+  bar.set(iteration_);
+  Stopwatch clock;
+  const double wall_start = wall_offset_;
+  while (iteration_ < options_.iterations) {
+    if (options_.time_budget > 0 && clock.seconds() >= options_.time_budget) {
+      spdlog::info("gdp: time budget of {:.0f} s reached after {} iterations", options_.time_budget, iteration_);
+      break;
+    }
+    // 1. Sample K placements per task from the current policy.
+    std::vector<torch::Tensor> actions(T);
+    std::vector<torch::Tensor> old_lp(T);
+    {
+      torch::NoGradGuard guard;
+      policy_->eval();
+      for (size_t t = 0; t < T; ++t) {
+        Rng rng(derive_seed(options_.seed, static_cast<uint64_t>(iteration_) * 65536 + t));
+        auto logits = policy_->forward(inputs_[t], tasks_[t].cluster->num_devices());
+        std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false);
+        if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(tasks_[t].graph->num_ops());
+      }
+    }
+    // 2. Evaluate all T*K placements in parallel (results by index: deterministic).
+    std::vector<std::vector<int>> placements(T * K);
+    std::vector<double> score(T * K), step(T * K);
+    std::vector<char> feasible(T * K);
+    parallel_for(static_cast<int64_t>(T * K), threads, [&](int64_t i, int w) {
+      size_t t = i / K, k = i % K;
+      auto row = actions[t][k];
+      const int64_t* p = row.data_ptr<int64_t>();
+      std::vector<int> placement(p, p + row.numel());
+      tasks_[t].graph->enforce_colocation(placement);
+      const SimResult& r = sims[t][w]->run(placement);
+      score[i] = r.score;
+      step[i] = r.step_time;
+      feasible[i] = r.feasible ? 1 : 0;
+      placements[i] = std::move(placement);
+    });
+    evaluations_ += static_cast<int64_t>(T * K);
+    wall_offset_ = wall_start + clock.seconds();
+    // 3. Rewards, per-task baselines.
+    std::vector<float> adv(T * K);
+    double mean_reward = 0, mean_best_ratio = 0, mean_ratio = 0;
+    for (size_t t = 0; t < T; ++t) {
+      double mean = 0;
+      for (int k = 0; k < K; ++k) mean += -score[t * K + k] / best_[t].reference;
+      mean /= K;
+      for (int k = 0; k < K; ++k) {
+        size_t i = t * K + k;
+        adv[i] = static_cast<float>(-score[i] / best_[t].reference - mean);
+        task_evaluations_[t] += 1;
+        record(t, placements[i], score[i], step[i], feasible[i] != 0);
+      }
+      mean_reward += mean / T;
+      mean_ratio += -mean / T;
+      mean_best_ratio += best_[t].score / best_[t].reference / T;
+    }
+    // 4. PPO update; a sample's log-prob is the sum over the ops of its placement.
+    learn::PpoBatch batch;
+    batch.old_log_prob = torch::cat(old_lp);
+    batch.advantage = torch::tensor(adv);
+    policy_->train();
+    auto evaluate = [&](const torch::Tensor& idx) {
+      auto ia = idx.accessor<int64_t, 1>();
+      const int64_t M = idx.size(0);
+      std::vector<torch::Tensor> lp(M), ent(M);
+      std::vector<std::vector<int64_t>> by_task(T);
+      for (int64_t j = 0; j < M; ++j) by_task[ia[j] / K].push_back(j);
+      for (size_t t = 0; t < T; ++t) {
+        if (by_task[t].empty()) continue;
+        auto logp = torch::log_softmax(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), 1);
+        auto entropy = -(logp.exp() * logp).sum(1).mean();
+        for (int64_t j : by_task[t]) {
+          int64_t k = ia[j] % K;
+          lp[j] = logp.gather(1, actions[t][k].unsqueeze(1)).sum();
+          if (options_.mean_log_prob) lp[j] = lp[j] / static_cast<double>(tasks_[t].graph->num_ops());
+          ent[j] = entropy;
+        }
+      }
+      return learn::PolicyEval{torch::stack(lp), torch::stack(ent), torch::Tensor()};
+    };
+    Rng ppo_rng(derive_seed(options_.seed ^ 0x5050, static_cast<uint64_t>(iteration_)));
+    auto stats = ppo_.update(batch, evaluate, ppo_rng);
+    ++iteration_;
+    wall_offset_ = wall_start + clock.seconds();
+    log_.add(iteration_, evaluations_, wall_offset_,
+             {{"reward", mean_reward}, {"mean_score_ratio", mean_ratio}, {"best_score_ratio", mean_best_ratio},
+              {"entropy", stats.entropy}, {"approx_kl", stats.approx_kl}, {"clip_fraction", stats.clip_fraction}});
+    bar.set_status(fmt::format("score/ref {:.3f} best {:.3f}", mean_ratio, mean_best_ratio));
+    bar.set(iteration_);
+    if (!options_.checkpoint.empty() &&
+        (iteration_ % options_.checkpoint_every == 0 || iteration_ == options_.iterations))
+      save(options_.checkpoint);
+  }
+  bar.finish();
+}
+
+void GdpTrainer::save(const std::string& path) {
+  Json meta = gdp_model_meta(policy_->options(), max_ops_);
+  Json best = Json::array();
+  for (size_t t = 0; t < tasks_.size(); ++t) {
+    const TaskBest& b = best_[t];
+    best.push_back({{"task", tasks_[t].name}, {"placement", b.placement},
+                    {"score", std::isfinite(b.score) ? b.score : -1.0}, {"step_time", b.step_time},
+                    {"feasible", b.feasible}, {"evaluations_to_best", b.evaluations_to_best},
+                    {"seconds_to_best", b.seconds_to_best}, {"evaluations", task_evaluations_[t]}});
+  }
+  meta["state"] = {{"iteration", iteration_}, {"evaluations", evaluations_}, {"wall_s", wall_offset_},
+                   {"seed", options_.seed}, {"log", log_.to_json()}, {"best", best}};
+  learn::save_checkpoint(path, *policy_, meta, &ppo_.optimizer());
+}
+
+void GdpTrainer::restore(const std::string& path) {
+  Json meta;
+  nn::GdpPolicy loaded = load_gdp_model(path, &meta);
+  (void)loaded;
+  learn::load_checkpoint(path, *policy_, &ppo_.optimizer());
+  if (!meta.contains("state")) throw InputError(path, 0, "model file holds no training state to resume from");
+  try {
+    const Json& s = meta.at("state");
+    const Json& best = s.at("best");
+    if (best.size() != tasks_.size())
+      throw InputError(path, 0, "checkpoint was written for " + std::to_string(best.size()) +
+                                    " training graphs, this run has " + std::to_string(tasks_.size()));
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      if (best[t].at("task").get<std::string>() != tasks_[t].name)
+        throw InputError(path, 0, "checkpoint task " + std::to_string(t) + " is '" +
+                                      best[t].at("task").get<std::string>() + "', this run has '" + tasks_[t].name + "'");
+      TaskBest& b = best_[t];
+      b.placement = best[t].at("placement").get<std::vector<int>>();
+      double sc = best[t].at("score").get<double>();
+      b.score = sc < 0 ? std::numeric_limits<double>::infinity() : sc;
+      b.step_time = best[t].at("step_time");
+      b.feasible = best[t].at("feasible");
+      b.evaluations_to_best = best[t].at("evaluations_to_best");
+      b.seconds_to_best = best[t].at("seconds_to_best");
+      task_evaluations_[t] = best[t].at("evaluations");
+    }
+    iteration_ = s.at("iteration");
+    evaluations_ = s.at("evaluations");
+    wall_offset_ = s.at("wall_s");
+    log_.from_json(s.at("log"));
+  } catch (const Json::exception& e) {
+    throw InputError(path, 0, std::string("checkpoint training state is incomplete (") + e.what() + ")");
+  }
+  spdlog::info("gdp: resumed from {} at iteration {}", path, iteration_);
+}
+
+}  // namespace tessera::devices

@@ -1,0 +1,91 @@
+#include "tessera/learn/device_learned_placers.h"
+
+#include <gtest/gtest.h>
+
+#include "../testing.h"
+#include "synthetic_device_graph.h"
+#include "tessera/core/error.h"
+#include "tessera/learn/gdp_trainer.h"
+
+namespace tessera::devices {
+namespace {
+
+class LearnedPlacersTest : public ::testing::Test {
+ protected:
+  void SetUp() override { add_learned_placers(registry); }
+  PlacerRegistry registry;
+  DeviceGraph graph = testing_graphs::two_branches(6);
+  Cluster cluster = cluster_preset("p100x2");
+  PlaceOptions options() {
+    PlaceOptions o;
+    o.progress = false;
+    return o;
+  }
+};
+
+TEST_F(LearnedPlacersTest, BothMethodsAreRegistered) {
+  EXPECT_TRUE(registry.has("rl2017"));
+  EXPECT_TRUE(registry.has("gdp"));
+}
+
+TEST_F(LearnedPlacersTest, GdpFromScratchAndRl2017GiveValidPlacements) {
+  for (std::string method : {"gdp", "rl2017"}) {
+    auto o = options();
+    o.extra = {{"iterations", 3}};
+    if (method == "gdp") o.extra["scratch"] = true;
+    auto placer = registry.create(method);
+    Placement p = run_placer(*placer, graph, cluster, o);
+    ASSERT_EQ(p.device.size(), static_cast<size_t>(graph.num_ops())) << method;
+    for (int d : p.device) EXPECT_TRUE(d == 0 || d == 1);
+    EXPECT_EQ(p.info["evaluations"].get<int64_t>(), 3 * 8) << method;
+    double t = simulate(graph, cluster, p.device).step_time;
+    EXPECT_NEAR(t, p.info["best_step_time"].get<double>(), 1e-12) << method;
+  }
+}
+
+TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
+  auto dir = testing::scratch_dir();
+  torch::manual_seed(1);
+  nn::GdpPolicy policy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4));
+  auto pretrain_graph = testing_graphs::two_branches(10, "pretrain");
+  GdpTrainOptions to;
+  to.iterations = 2;
+  to.progress = false;
+  GdpTrainer trainer(policy, {{"pretrain", &pretrain_graph, &cluster}}, to);
+  trainer.train();
+  trainer.save(dir + "/gdp.pt");
+
+  auto o = options();
+  o.model_path = dir + "/gdp.pt";
+  auto placer = registry.create("gdp");
+  Placement zero = run_placer(*placer, graph, cluster, o);
+  EXPECT_EQ(zero.info["mode"], "zero-shot");
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), 16);  // greedy + 15 samples
+  o.finetune_steps = 2;
+  Placement tuned = run_placer(*placer, graph, cluster, o);
+  EXPECT_EQ(tuned.info["mode"], "finetune");
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 + 2 * 8);
+  // Fine-tuning keeps the zero-shot candidates: it is never worse.
+  EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
+
+  // A cluster with more devices than the model supports.
+  Cluster eight = cluster_preset("p100x8");
+  EXPECT_THROW(run_placer(*placer, graph, eight, o), UsageError);
+}
+
+TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
+  auto o = options();
+  o.model_path = testing::write_temp("not_a_model.pt", "garbage");
+  auto placer = registry.create("gdp");
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), InputError);
+  o.model_path = testing::scratch_dir() + "/missing.pt";
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), InputError);
+  o = options();
+  o.extra = {{"iterationz", 3}};
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"iterations", "many"}, {"scratch", true}};
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+}
+
+}  // namespace
+}  // namespace tessera::devices

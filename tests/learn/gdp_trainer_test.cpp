@@ -1,0 +1,195 @@
+#include "tessera/learn/gdp_trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../testing.h"
+#include "synthetic_device_graph.h"
+#include "tessera/core/atomic_file.h"
+#include "tessera/core/error.h"
+#include "tessera/learn/checkpoint.h"
+#include "tessera/problems/placement_features.h"
+
+namespace tessera::devices {
+namespace {
+
+nn::GdpPolicy small_policy(uint64_t seed = 1) {
+  torch::manual_seed(seed);
+  return nn::GdpPolicy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4));
+}
+
+GdpTrainOptions quick(int iterations) {
+  GdpTrainOptions o;
+  o.iterations = iterations;
+  o.samples = 8;
+  o.progress = false;
+  o.threads = 2;
+  o.seed = 5;
+  o.ppo.learning_rate = 3e-3;
+  return o;
+}
+
+bool same_parameters(nn::GdpPolicy& a, nn::GdpPolicy& b) {
+  auto pa = a->parameters(), pb = b->parameters();
+  for (size_t i = 0; i < pa.size(); ++i)
+    if (!torch::equal(pa[i], pb[i])) return false;
+  return true;
+}
+
+class GdpTrainerTest : public ::testing::Test {
+ protected:
+  DeviceGraph graph = testing_graphs::two_branches(8);
+  Cluster cluster = cluster_preset("p100x2");
+  std::vector<PlacementTask> tasks() { return {{"two_branches", &graph, &cluster}}; }
+};
+
+TEST_F(GdpTrainerTest, LearnsToSplitTheBranches) {
+  GdpTrainer t(small_policy(), tasks(), quick(15));
+  t.train();
+  ASSERT_EQ(t.log().size(), 15u);
+  Json rows = t.log().to_json();
+  double first = rows[0]["mean_score_ratio"], last = rows[14]["mean_score_ratio"];
+  EXPECT_LT(last, first - 0.05) << "mean sampled step time did not fall";
+  // Splitting the two branches gives ~0.5 of the single-device time.
+  EXPECT_LT(t.best()[0].score / t.best()[0].reference, 0.7);
+  EXPECT_EQ(t.evaluations(), 15 * 8);
+  EXPECT_EQ(t.best()[0].placement.size(), static_cast<size_t>(graph.num_ops()));
+}
+
+TEST_F(GdpTrainerTest, SameSeedSameResult) {
+  GdpTrainer a(small_policy(), tasks(), quick(3));
+  GdpTrainer b(small_policy(), tasks(), quick(3));
+  a.train();
+  b.train();
+  EXPECT_EQ(a.best()[0].placement, b.best()[0].placement);
+  EXPECT_TRUE(same_parameters(a.policy(), b.policy()));
+}
+
+TEST_F(GdpTrainerTest, ResumeAfterInterruptionEqualsAStraightRun) {
+  auto dir = testing::scratch_dir();
+  auto straight_opts = quick(6);
+  GdpTrainer straight(small_policy(), tasks(), straight_opts);
+  straight.train();
+
+  auto o = quick(3);
+  o.checkpoint = dir + "/ck.pt";
+  o.checkpoint_every = 1;
+  {
+    GdpTrainer first(small_policy(), tasks(), o);
+    first.train();  // "killed" after 3 iterations: only the checkpoint survives
+  }
+  o.iterations = 6;
+  o.resume = true;
+  GdpTrainer resumed(small_policy(99), tasks(), o);
+  EXPECT_EQ(resumed.iteration(), 3);
+  resumed.train();
+  EXPECT_EQ(resumed.iteration(), 6);
+  EXPECT_EQ(resumed.log().size(), 6u);
+  EXPECT_EQ(resumed.evaluations(), straight.evaluations());
+  EXPECT_TRUE(same_parameters(resumed.policy(), straight.policy()));
+  EXPECT_EQ(resumed.best()[0].placement, straight.best()[0].placement);
+}
+
+TEST_F(GdpTrainerTest, TruncatedCheckpointIsAClearError) {
+  auto dir = testing::scratch_dir();
+  auto o = quick(1);
+  o.checkpoint = dir + "/ck.pt";
+  GdpTrainer t(small_policy(), tasks(), o);
+  t.train();
+  std::string bytes = read_file(o.checkpoint);
+  {
+    std::ofstream out(o.checkpoint, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  }
+  o.resume = true;
+  o.iterations = 2;
+  try {
+    GdpTrainer r(small_policy(), tasks(), o);
+    FAIL() << "a truncated checkpoint was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("ck.pt"), std::string::npos);
+  }
+}
+
+TEST_F(GdpTrainerTest, CheckpointOfOtherTasksIsRefused) {
+  auto dir = testing::scratch_dir();
+  auto o = quick(1);
+  o.checkpoint = dir + "/ck.pt";
+  GdpTrainer(small_policy(), tasks(), o).train();
+  auto other = testing_graphs::two_branches(3, "other");
+  o.resume = true;
+  o.iterations = 2;
+  EXPECT_THROW(GdpTrainer(small_policy(), {{"other", &other, &cluster}}, o), InputError);
+}
+
+TEST_F(GdpTrainerTest, ModelsOfAnotherKindFeatureSetOrVersionAreRefused) {
+  auto dir = testing::scratch_dir();
+  auto policy = small_policy();
+  Json meta = gdp_model_meta(policy->options(), 1000);
+  // Another kind.
+  Json other_kind = meta;
+  other_kind["kind"] = "rl2017";
+  learn::save_checkpoint(dir + "/kind.pt", *policy, other_kind);
+  EXPECT_THROW(load_gdp_model(dir + "/kind.pt"), InputError);
+  // Another feature set.
+  Json other_features = meta;
+  other_features["features"] = "devplace-v0";
+  learn::save_checkpoint(dir + "/features.pt", *policy, other_features);
+  try {
+    load_gdp_model(dir + "/features.pt");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("devplace-v0"), std::string::npos);
+  }
+  // Another version: rewrite the metadata block of a valid file.
+  {
+    Json v = meta;
+    v["format"] = "tessera-model";
+    v["version"] = 99;
+    torch::serialize::OutputArchive archive, params;
+    policy->save(params);
+    archive.write("tessera_module", params);
+    archive.write("tessera_meta", c10::IValue(v.dump()));
+    archive.save_to(dir + "/version.pt");
+  }
+  EXPECT_THROW(load_gdp_model(dir + "/version.pt"), InputError);
+  // A network configuration that does not match its parameters.
+  Json bad_config = meta;
+  bad_config["config"]["hidden"] = 48;
+  learn::save_checkpoint(dir + "/config.pt", *policy, bad_config);
+  EXPECT_THROW(load_gdp_model(dir + "/config.pt"), InputError);
+  // The valid file loads and gives the same output.
+  learn::save_checkpoint(dir + "/ok.pt", *policy, meta);
+  auto loaded = load_gdp_model(dir + "/ok.pt");
+  auto in = op_graph_tensors(graph, cluster_context(graph, cluster));
+  policy->eval();
+  loaded->eval();
+  EXPECT_TRUE(torch::allclose(policy->forward(in, 2), loaded->forward(in, 2)));
+}
+
+TEST_F(GdpTrainerTest, GraphsAndClustersBeyondTheModelLimitsAreRefused) {
+  auto policy = small_policy();
+  Json meta = gdp_model_meta(policy->options(), 10);
+  EXPECT_THROW(check_gdp_limits(meta, "m.pt", graph, cluster), UsageError);  // 18 ops > 10
+  Json ok = gdp_model_meta(policy->options(), 1000);
+  EXPECT_NO_THROW(check_gdp_limits(ok, "m.pt", graph, cluster));
+  Cluster eight = cluster_preset("p100x8");
+  EXPECT_THROW(check_gdp_limits(ok, "m.pt", graph, eight), UsageError);  // max_devices 4
+  EXPECT_THROW(GdpTrainer(small_policy(), {{"g", &graph, &eight}}, quick(1)), UsageError);
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), quick(1), 10), UsageError);
+}
+
+TEST_F(GdpTrainerTest, BatchTrainingOverSeveralGraphsAndDeviceCounts) {
+  auto small = testing_graphs::two_branches(4, "small");
+  Cluster four = cluster_preset("p100x4");
+  GdpTrainer t(small_policy(), {{"a", &graph, &cluster}, {"b", &small, &four}}, quick(2));
+  t.train();
+  ASSERT_EQ(t.best().size(), 2u);
+  for (int d : t.best()[1].placement) EXPECT_LT(d, 4);
+  EXPECT_EQ(t.evaluations(), 2 * 2 * 8);
+}
+
+}  // namespace
+}  // namespace tessera::devices

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Produces the shipped pre-trained GDP policy models/gdp_devplace.pt (used zero-shot by
+# `tessera devices place MODEL --method gdp` when no --model is given).
+# Pre-training set: the ONNX graphs of ../shared/data/devplace/onnx as training steps at batch 64, on 4
+# P100s (PCIe), with a small budget: the CPU is shared. Held out (never seen in pre-training, used for the zero-shot benchmark):
+# inception_v3 (CNN), gnmt4 (recurrent) and transformer.
+# Usage: tools/train_gdp_model.sh [BUILD_DIR] [ITERATIONS] [TIME_BUDGET_SECONDS]
+# Resumable: rerunning after a kill continues from the checkpoint in BUILD_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ITERATIONS=${2:-20}
+BUDGET=${3:-480}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+mkdir -p bench/results/devices_rl
+nice "$BUILD/tessera" devices train ../shared/data/devplace/onnx \
+  --exclude inception_v3,gnmt4,transformer \
+  --cluster p100x4 --training --batch 64 --hidden 32 --time-budget "$BUDGET" \
+  --iterations "$ITERATIONS" --samples 8 --learning-rate 5e-3 --seed 1 --threads 2 \
+  --checkpoint "$BUILD/gdp_pretrain.ckpt" --checkpoint-every 2 --resume \
+  --log bench/results/devices_rl/pretrain \
+  --out models/gdp_devplace.pt --json > bench/results/devices_rl/pretrain_summary.json
+echo "wrote models/gdp_devplace.pt (summary: bench/results/devices_rl/pretrain_summary.json)"
