@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
           po.model = model;
           po.refiner.vcycles = cfg.value("vcycles", po.refiner.vcycles);
           po.refiner.fm_max_negative_moves = cfg.value("fm_max_negative_moves", po.refiner.fm_max_negative_moves);
+          po.refiner.vcycle_patience = cfg.value("vcycle_patience", po.refiner.vcycle_patience);
+          po.refiner.tries = cfg.value("refine_tries", po.refiner.tries);
           Json row{{"graph", name}, {"n", g.num_nodes()}, {"m", g.num_edges()}, {"k", k}, {"method", m}};
           PartitionResult r;
           if (m == "gap" && !gap_raw_part.empty()) {

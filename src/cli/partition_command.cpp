@@ -26,6 +26,7 @@ struct PartitionCommandOptions {
   double imbalance = 0.03;
   int vcycles = partition::RefinerOptions{}.vcycles;
   int fm_passes = partition::RefinerOptions{}.fm_passes;
+  int refine_tries = partition::RefinerOptions{}.tries;
 };
 
 struct GenerateOptions {
@@ -51,6 +52,7 @@ void run_partition(const PartitionCommandOptions& o, const CommonOptions& common
   po.seed = common.seed;
   po.refiner.vcycles = o.vcycles;
   po.refiner.fm_passes = o.fm_passes;
+  po.refiner.tries = o.refine_tries;
   po.validate(g);  // before any work: bad k / imbalance fail fast
   spdlog::info("{}: {} nodes, {} edges; k = {}, imbalance {}, method {}", o.graph, g.num_nodes(), g.num_edges(), o.k,
                o.imbalance, po.method);
@@ -94,6 +96,9 @@ void register_partition_commands(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--vcycles", opts->vcycles, "Refinement: multilevel V-cycles (0 = flat FM)")->capture_default_str();
   cmd->add_option("--fm-passes", opts->fm_passes, "Refinement: max FM passes per level")->capture_default_str();
+  cmd->add_option("--refine-tries", opts->refine_tries,
+                  "Refinement: independent V-cycle runs (own seeds) from the same start; best cut kept")
+      ->capture_default_str();
   add_common_options(cmd, *common, partition::partition_method_names(), "Partitioning method");
 
   // train

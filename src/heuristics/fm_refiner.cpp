@@ -160,6 +160,8 @@ void RefinerOptions::validate() const {
   if (fm_max_negative_moves < 0) throw UsageError("fm_max_negative_moves must be >= 0");
   if (vcycles < 0) throw UsageError("vcycles must be >= 0");
   if (coarsest_nodes_per_block < 1) throw UsageError("coarsest_nodes_per_block must be >= 1");
+  if (vcycle_patience < 1) throw UsageError("vcycle_patience must be >= 1");
+  if (tries < 1) throw UsageError("tries must be >= 1");
 }
 
 FmRefiner::FmRefiner(RefinerOptions options) : options_(options) { options_.validate(); }
@@ -285,11 +287,34 @@ bool FmRefiner::rebalance(const graph::Graph& g, std::vector<int>& part, int k, 
 
 RefineStats FmRefiner::refine(const graph::Graph& g, std::vector<int>& part, int k) const {
   check_partition(g, part, k);
+  if (options_.tries <= 1) return refine_once(g, part, k, options_.seed);
+  // Multi-try: independent runs from the same input with derived seeds; the lowest feasible cut wins
+  // (ties: the earlier try).
+  const std::vector<int> input = part;
+  RefineStats best;
+  for (int t = 0; t < options_.tries; ++t) {
+    std::vector<int> p = input;
+    RefineStats s = refine_once(g, p, k, t == 0 ? options_.seed : derive_seed(options_.seed, 0x7172 + t));
+    const bool better = t == 0 || (s.feasible && !best.feasible) ||
+                        (s.feasible == best.feasible && s.final_cut < best.final_cut - 1e-9);
+    if (better) {
+      const int64_t moves = best.moves + s.moves;
+      best = s;
+      best.moves = moves;
+      part = std::move(p);
+    } else {
+      best.moves += s.moves;
+    }
+  }
+  return best;
+}
+
+RefineStats FmRefiner::refine_once(const graph::Graph& g, std::vector<int>& part, int k, uint64_t seed) const {
   RefineStats stats;
   stats.initial_cut = edge_cut(g, part);
   const double lmax = max_block_weight(g, k, options_.imbalance);
   rebalance(g, part, k, lmax);
-  Rng rng(derive_seed(options_.seed, 0x4f4d));
+  Rng rng(derive_seed(seed, 0x4f4d));
   if (options_.vcycles == 0) {
     fm(g, part, k, lmax, rng, &stats.moves);
   } else {
@@ -300,6 +325,7 @@ RefineStats FmRefiner::refine(const graph::Graph& g, std::vector<int>& part, int
     // balance bound, which otherwise freezes most moves on the coarse levels.
     const double large_cap = std::max(2.0 * total / (static_cast<double>(k) * options_.coarsest_nodes_per_block), 1.0);
     const double small_cap = std::max(std::min(large_cap, options_.imbalance * total / k), 1.0);
+    int failed = 0;
     for (int cycle = 0; cycle < options_.vcycles; ++cycle) {
       const double cap = cycle % 2 == 0 ? small_cap : large_cap;
       // Coarsen along the partition.
@@ -323,12 +349,14 @@ RefineStats FmRefiner::refine(const graph::Graph& g, std::vector<int>& part, int
       }
       fm(g, parts[0], k, lmax, rng, &stats.moves);
       const double new_cut = edge_cut(g, parts[0]);
+      const bool gained = new_cut < cut - 1e-9;
       if (new_cut <= cut) {
-        const bool gained = new_cut < cut - 1e-9;
         part = std::move(parts[0]);
         cut = new_cut;
-        if (!gained && cycle > 1) break;
       }
+      // Stop once vcycle_patience consecutive cycles (2 = both cap kinds) failed to improve the best cut.
+      failed = gained ? 0 : failed + 1;
+      if (failed >= options_.vcycle_patience && cycle > 1) break;
     }
   }
   stats.final_cut = edge_cut(g, part);

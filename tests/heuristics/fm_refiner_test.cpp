@@ -70,10 +70,38 @@ TEST(FmRefiner, NeverWorsensAGoodPartition) {
   EXPECT_DOUBLE_EQ(stats.final_cut, 20);
 }
 
+TEST(FmRefiner, MultiTryIsNeverWorseThanOneTryAndStrictlyBetterOnAdd32) {
+  if (!tessera::testing::have_shared_data()) GTEST_SKIP() << "no shared data";
+  auto g = read_metis_graph(tessera::testing::shared_data("partition/walshaw/add32.graph"));
+  double one_total = 0, multi_total = 0;
+  for (int k : {8, 16}) {
+    const auto start = random_partition(g, k, 5);
+    RefinerOptions o;
+    o.tries = 1;
+    auto one = start;
+    auto s1 = FmRefiner(o).refine(g, one, k);
+    o.tries = 6;
+    auto multi = start;
+    auto s6 = FmRefiner(o).refine(g, multi, k);
+    EXPECT_TRUE(s6.feasible);
+    EXPECT_DOUBLE_EQ(s6.final_cut, edge_cut(g, multi));
+    EXPECT_LE(s6.final_cut, s1.final_cut) << "k=" << k;  // try 0 uses the single try's seed
+    one_total += s1.final_cut;
+    multi_total += s6.final_cut;
+  }
+  EXPECT_LT(multi_total, one_total);
+}
+
 TEST(FmRefiner, RejectsBadOptions) {
   RefinerOptions o;
   o.imbalance = -0.1;
   EXPECT_THROW(FmRefiner{o}, UsageError);
+  RefinerOptions t;
+  t.tries = 0;
+  EXPECT_THROW(FmRefiner{t}, UsageError);
+  RefinerOptions p;
+  p.vcycle_patience = 0;
+  EXPECT_THROW(FmRefiner{p}, UsageError);
 }
 
 }  // namespace

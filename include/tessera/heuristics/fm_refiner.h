@@ -17,6 +17,9 @@
 // only join nodes of the same block, so the current partition is exact on every level; FM then runs
 // from the coarsest level up, each level moving whole clusters. Repeated V-cycles with new seeds keep
 // the best cut. Refining a GAP partition this way keeps what GAP found and sharpens it.
+//
+// Multi-try: refine() repeats the whole rebalance + V-cycle run `tries` times from the same input with
+// derived seeds (try 0 uses `seed` itself) and keeps the lowest feasible cut.
 #include <cstdint>
 #include <vector>
 
@@ -29,7 +32,10 @@ struct RefinerOptions {
   double imbalance = 0.03;          ///< ε of the block-weight bound
   int fm_passes = 8;                ///< max FM passes per level
   int fm_max_negative_moves = 300;  ///< pass stops after this many moves without a new best cut
-  int vcycles = 4;                  ///< multilevel V-cycles, alternating cluster caps (0 = flat FM only)
+  int vcycles = 12;                 ///< max multilevel V-cycles, alternating cluster caps (0 = flat FM only);
+                                    ///< stops after vcycle_patience consecutive cycles without gain
+  int vcycle_patience = 2;          ///< stop after this many consecutive V-cycles without gain
+  int tries = 8;                    ///< independent refinement runs (own seeds) from the input; best kept
   int coarsest_nodes_per_block = 30;///< coarsening stops below k · this many nodes
   uint64_t seed = 1;
   void validate() const;
@@ -47,7 +53,8 @@ class FmRefiner {
   explicit FmRefiner(RefinerOptions options);
   const RefinerOptions& options() const { return options_; }
 
-  /// Rebalances, then runs V-cycles (or flat FM when vcycles = 0). part is changed in place.
+  /// Rebalances, then runs V-cycles (or flat FM when vcycles = 0), `tries` times from the same input with
+  /// different seeds, keeping the best. part is changed in place.
   RefineStats refine(const graph::Graph& g, std::vector<int>& part, int k) const;
 
   /// One FM run (passes until no gain) with block bound lmax; returns the cut reduction. Expects
@@ -60,6 +67,8 @@ class FmRefiner {
   bool rebalance(const graph::Graph& g, std::vector<int>& part, int k, double lmax) const;
 
  private:
+  /// One rebalance + V-cycle run with its own seed.
+  RefineStats refine_once(const graph::Graph& g, std::vector<int>& part, int k, uint64_t seed) const;
   RefinerOptions options_;
 };
 
