@@ -11,6 +11,7 @@ tessera_library(tessera_core
     src/core/svg.cpp
     src/graph/graph.cpp
     src/graph/graph_tensors.cpp
+    src/cost/expected_ncut.cpp
     src/nn/mlp.cpp
     src/nn/sage_conv.cpp
     src/learn/checkpoint.cpp

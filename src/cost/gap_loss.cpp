@@ -1,18 +1,14 @@
 #include "tessera/cost/gap_loss.h"
 
+#include "tessera/cost/expected_ncut.h"
+
 namespace tessera::partition {
 
 torch::Tensor expected_normalized_cut(const torch::Tensor& y, const graph::EdgeIndex& edges,
                                       const torch::Tensor& degree) {
   TORCH_CHECK(y.dim() == 2 && y.size(0) == edges.num_nodes, "expected_normalized_cut: y must be [n, k]");
   TORCH_CHECK(degree.dim() == 1 && degree.size(0) == y.size(0), "expected_normalized_cut: degree must be [n]");
-  auto w = edges.weight.to(y.scalar_type()).unsqueeze(1);          // [arcs, 1]
-  auto ys = y.index_select(0, edges.src);                          // [arcs, k]
-  auto yd = y.index_select(0, edges.dst);
-  auto cut = (w * ys * (1 - yd)).sum(0);                           // [k] expected cut per block
-  auto gamma = torch::matmul(degree.to(y.scalar_type()), y);        // [k] expected volume
-  auto floor = 1e-9 * degree.sum().item<double>() + 1e-12;
-  return (cut / gamma.clamp_min(floor)).sum();
+  return cost::expected_normalized_cut(y, edges.src, edges.dst, edges.weight, degree);
 }
 
 torch::Tensor balance_penalty(const torch::Tensor& y, const torch::Tensor& node_weight) {

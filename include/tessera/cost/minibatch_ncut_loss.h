@@ -6,8 +6,8 @@
 // where A are the anchors and d_i their weighted degrees. With A = all nodes this is exactly the
 // full-graph loss (the same formula as the partition module's GAP loss); on a uniform random batch of
 // anchors numerator and Γ shrink by the same factor, so the ratio estimates the full loss.
-// Kept in the cluster module (instead of reusing tessera::partition) so that clustering builds without
-// the partition module; the full-graph case is tested against a naive double loop.
+// The computation is the core's cost::expected_normalized_cut (shared with graph partitioning); the
+// full-graph case is tested against a naive double loop.
 #include <torch/torch.h>
 
 namespace tessera::cluster {
