@@ -44,6 +44,20 @@ Json best_json(const TaskBest& b) {
           {"reference_single_device_time", b.reference}};
 }
 
+// Options every learned placer takes the same way: checkpoint/resume/log from --extra, and the run
+// settings (seed, threads, progress, budget, OOM penalty) from PlaceOptions.
+template <class TrainOptions>
+void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& options, const std::string& name) {
+  o.checkpoint = extra_value(x, "checkpoint", std::string(), name);
+  o.resume = extra_value(x, "resume", false, name);
+  o.log_prefix = extra_value(x, "log", std::string(), name);
+  o.seed = options.seed;
+  o.threads = options.threads;
+  o.progress = options.progress;
+  o.time_budget = options.time_budget;
+  o.oom_penalty = options.sim.oom_penalty;
+}
+
 class Rl2017Placer : public Placer {
  public:
   std::string name() const override { return "rl2017"; }
@@ -55,14 +69,7 @@ class Rl2017Placer : public Placer {
     o.samples = extra_value(x, "samples", o.samples, name());
     o.max_groups = extra_value(x, "max_groups", o.max_groups, name());
     o.learning_rate = extra_value(x, "learning_rate", o.learning_rate, name());
-    o.checkpoint = extra_value(x, "checkpoint", std::string(), name());
-    o.resume = extra_value(x, "resume", false, name());
-    o.log_prefix = extra_value(x, "log", std::string(), name());
-    o.seed = options.seed;
-    o.threads = options.threads;
-    o.progress = options.progress;
-    o.time_budget = options.time_budget;
-    o.oom_penalty = options.sim.oom_penalty;
+    apply_run_options(o, x, options, name());
     Rl2017Trainer trainer({graph.name(), &graph, &cluster}, o, options.model_path);
     trainer.train();
     if (!o.log_prefix.empty()) trainer.log().plot("reward", "rl2017 " + graph.name());
@@ -90,14 +97,7 @@ class GdpPlacer : public Placer {
     o.iterations = scratch ? extra_value(x, "iterations", 40, name()) : options.finetune_steps;
     o.samples = extra_value(x, "samples", o.samples, name());
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
-    o.checkpoint = extra_value(x, "checkpoint", std::string(), name());
-    o.resume = extra_value(x, "resume", false, name());
-    o.log_prefix = extra_value(x, "log", std::string(), name());
-    o.seed = options.seed;
-    o.threads = options.threads;
-    o.progress = options.progress;
-    o.time_budget = options.time_budget;
-    o.oom_penalty = options.sim.oom_penalty;
+    apply_run_options(o, x, options, name());
 
     Placement p;
     p.method = name();
