@@ -32,8 +32,9 @@ struct BinpackCommandOptions {
   double time_limit = 5.0;
   int64_t optimum = 0;
   int samples = 8;
-  double overflow_share = 0.5;
+  double overflow_share = 0.9;
   double overflow_temperature = 0.05;
+  std::string reduction = "pool";
   bool with_assignment = true;
 };
 
@@ -61,6 +62,7 @@ Json solve_one(const BinPackingInstance& inst, const std::string& method, const 
     sa.time_limit = std::max(1e-3, o.time_limit - clock.seconds());
     sa.seed = common.seed;
     sa.overflow_share = o.overflow_share;
+    sa.reduction = o.reduction == "pool" ? binpack::Reduction::kPoolTabu : binpack::Reduction::kOverflow;
     sa.overflow_start_temperature = o.overflow_temperature;
     sa.overflow_end_temperature = std::min(sa.overflow_end_temperature, o.overflow_temperature);
     auto r = binpack::anneal(inst, start, sa);
@@ -74,6 +76,7 @@ Json solve_one(const BinPackingInstance& inst, const std::string& method, const 
     ro.samples = o.samples;
     ro.seed = common.seed;
     ro.annealer.overflow_share = o.overflow_share;
+    ro.annealer.reduction = o.reduction == "pool" ? binpack::Reduction::kPoolTabu : binpack::Reduction::kOverflow;
     ro.annealer.overflow_start_temperature = o.overflow_temperature;
     ro.annealer.overflow_end_temperature = std::min(ro.annealer.overflow_end_temperature, o.overflow_temperature);
     auto r = binpack::solve_rlho(*model, inst, ro);
@@ -186,8 +189,13 @@ void register_binpack_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--samples", opts->samples, "rlho: sampled RL packings tried besides the greedy one")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--reduction", opts->reduction,
+                  "SA phase 2, the search for one bin fewer: pool (tabu search on exchanges between bins and a "
+                  "pool of unassigned items) or overflow (annealed overloads)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"pool", "overflow"}));
   cmd->add_option("--overflow-share", opts->overflow_share,
-                  "SA: share of the time for the fixed-bin-count overflow phase")
+                  "SA: share of the time for phase 2 (one bin fewer than the best packing)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--overflow-temperature", opts->overflow_temperature,

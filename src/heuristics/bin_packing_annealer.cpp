@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <unordered_map>
 
 #include "tessera/core/error.h"
 #include "tessera/core/random.h"
@@ -112,6 +113,220 @@ void subsets(const State& s, int32_t b, std::vector<Subset>& out) {
   for (size_t i = 0; i < it.size(); ++i)
     for (size_t j = i + 1; j < it.size(); ++j) out.push_back(Subset{2, {it[i], it[j]}, s.w_[it[i]] + s.w_[it[j]]});
 }
+
+/// Phase 2, unassigned-pool tabu search (after Buljubasic and Vasquez's consistent neighbourhood
+/// search): m bins that all respect the capacity, plus a pool of unassigned items. A move exchanges a
+/// subset A (0-2 items) of one bin with a non-empty subset T (1-2 items) of the pool, keeping the bin
+/// within capacity; the best non-tabu move by Δ = w(T) - w(A) is taken even when Δ < 0, ties going
+/// to the move that leaves more (hence smaller) items in the pool. An item that left bin b may not
+/// return to b for a few iterations. Pool items that fit anywhere are packed best-fit after every
+/// move. An empty pool is a feasible packing with m bins.
+class PoolSearch {
+ public:
+  /// `from` minus the bins `removed` (their items form the pool).
+  PoolSearch(const BinPackingInstance& inst, const Packing& from, const std::vector<int32_t>& removed, Rng& rng)
+      : w_(inst.weights), c_(inst.capacity), rng_(rng) {
+    const int32_t m = static_cast<int32_t>(from.bins());
+    std::vector<int32_t> map(m, 0);
+    for (int32_t b : removed) map[b] = -1;
+    int32_t kept = 0;
+    for (int32_t b = 0; b < m; ++b)
+      if (map[b] == 0) map[b] = kept++;
+    items_.resize(kept);
+    loads_.assign(kept, 0);
+    for (size_t j = 0; j < w_.size(); ++j) {
+      int32_t b = map[from.bin_of[j]];
+      if (b < 0) pool_.push_back(static_cast<int32_t>(j));
+      else {
+        items_[b].push_back(static_cast<int32_t>(j));
+        loads_[b] += w_[j];
+      }
+    }
+    tabu_bin_.assign(w_.size(), -1);
+    tabu_until_.assign(w_.size(), 0);
+    pack_pool();
+  }
+
+  /// True when the pool fits into `spare` extra bins (0, 1 or 2; exact for two by subset sums).
+  bool solved(int spare) {
+    const int64_t total = pool_weight();
+    if (pool_.empty()) return true;
+    if (spare == 0 || total > spare * c_) return false;
+    if (spare == 1) return true;
+    return split_in_two(total, nullptr);
+  }
+  int64_t pool_weight() const {
+    int64_t s = 0;
+    for (int32_t j : pool_) s += w_[j];
+    return s;
+  }
+
+  /// One tabu iteration; false when no move exists at all.
+  bool step(int64_t iteration) {
+    // Pool subsets (singles and pairs) sorted by weight.
+    pool_sets_.clear();
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      pool_sets_.push_back(Subset{1, {pool_[i], -1}, w_[pool_[i]]});
+      for (size_t k = i + 1; k < pool_.size(); ++k)
+        pool_sets_.push_back(Subset{2, {pool_[i], pool_[k]}, w_[pool_[i]] + w_[pool_[k]]});
+    }
+    std::sort(pool_sets_.begin(), pool_sets_.end(), [](const Subset& x, const Subset& y) { return x.sum < y.sum; });
+    int64_t best_delta = INT64_MIN;
+    int best_shape = INT32_MIN, ties = 0;
+    int32_t best_bin = -1;
+    Subset best_a, best_t;
+    const int32_t m = static_cast<int32_t>(items_.size());
+    for (int32_t b = 0; b < m; ++b) {
+      bin_subsets(b);
+      for (const Subset& a : bin_sets_) {
+        const int64_t cap = c_ - loads_[b] + a.sum;
+        // The heaviest admissible pool subset: not tabu for b, not a same-weight single exchange.
+        auto hi = std::upper_bound(pool_sets_.begin(), pool_sets_.end(), cap,
+                                   [](int64_t v, const Subset& x) { return v < x.sum; });
+        for (auto t = hi; t != pool_sets_.begin();) {
+          --t;
+          const int64_t delta = t->sum - a.sum;
+          if (delta < best_delta) break;
+          if (a.count == 1 && t->count == 1 && delta == 0) continue;
+          if (tabu(t->items[0], b, iteration) || (t->count == 2 && tabu(t->items[1], b, iteration))) continue;
+          const int shape = a.count - t->count;
+          if (delta > best_delta || shape > best_shape) {
+            best_delta = delta;
+            best_shape = shape;
+            ties = 1;
+          } else if (shape < best_shape || uniform_int(rng_, ++ties) != 0) {
+            break;
+          }
+          best_bin = b;
+          best_a = a;
+          best_t = *t;
+          break;
+        }
+      }
+    }
+    if (best_bin < 0) return false;
+    const int64_t tenure = 3 + uniform_int(rng_, 8);
+    for (int k = 0; k < best_a.count; ++k) {
+      const int32_t j = best_a.items[k];
+      erase(items_[best_bin], j);
+      pool_.push_back(j);
+      tabu_bin_[j] = best_bin;
+      tabu_until_[j] = iteration + tenure;
+    }
+    for (int k = 0; k < best_t.count; ++k) {
+      const int32_t j = best_t.items[k];
+      erase(pool_, j);
+      items_[best_bin].push_back(j);
+    }
+    loads_[best_bin] += best_t.sum - best_a.sum;
+    pack_pool();
+    return true;
+  }
+
+  /// The packing once solved(spare) holds: the bins plus the pool in up to `spare` extra bins.
+  Packing packing(int spare) {
+    Packing p;
+    p.bin_of.assign(w_.size(), -1);
+    for (size_t b = 0; b < items_.size(); ++b)
+      for (int32_t j : items_[b]) p.bin_of[j] = static_cast<int32_t>(b);
+    p.loads = loads_;
+    if (pool_.empty()) return p;
+    std::vector<char> first(pool_.size(), 1);
+    if (spare == 2 && pool_weight() > c_) split_in_two(pool_weight(), &first);
+    for (int side = 1; side >= 0; --side) {
+      int64_t load = 0;
+      for (size_t k = 0; k < pool_.size(); ++k)
+        if (first[k] == side) {
+          p.bin_of[pool_[k]] = static_cast<int32_t>(p.loads.size());
+          load += w_[pool_[k]];
+        }
+      if (load > 0) p.loads.push_back(load);
+    }
+    return p;
+  }
+
+ private:
+  /// Whether the pool splits into two parts of at most c each: subset sums up to c reached with the
+  /// pool items in order, each sum remembering the item that first reached it and the sum before it.
+  /// With `side`, marks the items of the part holding the chosen sum (1) and the rest (0).
+  bool split_in_two(int64_t total, std::vector<char>* side) {
+    if (pool_.size() > 48) return false;
+    reach_.clear();
+    reach_.emplace(0, std::make_pair(-1, int64_t{-1}));
+    std::vector<int64_t> sums{0}, added;
+    for (size_t k = 0; k < pool_.size(); ++k) {
+      added.clear();
+      for (int64_t v : sums) {
+        const int64_t u = v + w_[pool_[k]];
+        if (u <= c_ && reach_.emplace(u, std::make_pair(static_cast<int32_t>(k), v)).second) added.push_back(u);
+      }
+      sums.insert(sums.end(), added.begin(), added.end());
+      if (sums.size() > 200000) return false;
+    }
+    int64_t found = -1;
+    for (int64_t v : sums)
+      if (total - v <= c_) {
+        found = v;
+        break;
+      }
+    if (found < 0) return false;
+    if (side != nullptr) {
+      side->assign(pool_.size(), 0);
+      for (int64_t v = found; v > 0;) {
+        const auto& [k, prev] = reach_.at(v);
+        (*side)[k] = 1;
+        v = prev;
+      }
+    }
+    return true;
+  }
+  bool tabu(int32_t j, int32_t b, int64_t iteration) const { return tabu_bin_[j] == b && tabu_until_[j] > iteration; }
+  static void erase(std::vector<int32_t>& v, int32_t j) {
+    auto it = std::find(v.begin(), v.end(), j);
+    *it = v.back();
+    v.pop_back();
+  }
+  void bin_subsets(int32_t b) {
+    const auto& it = items_[b];
+    bin_sets_.clear();
+    bin_sets_.push_back(Subset{});
+    for (size_t i = 0; i < it.size(); ++i) bin_sets_.push_back(Subset{1, {it[i], -1}, w_[it[i]]});
+    if (it.size() > 16) return;
+    for (size_t i = 0; i < it.size(); ++i)
+      for (size_t k = i + 1; k < it.size(); ++k)
+        bin_sets_.push_back(Subset{2, {it[i], it[k]}, w_[it[i]] + w_[it[k]]});
+  }
+  /// Pool items, heaviest first, best-fit into the bins wherever they fit.
+  void pack_pool() {
+    std::sort(pool_.begin(), pool_.end(), [&](int32_t x, int32_t y) { return w_[x] > w_[y]; });
+    std::vector<int32_t> rest;
+    for (int32_t j : pool_) {
+      int32_t dest = -1;
+      for (size_t b = 0; b < items_.size(); ++b) {
+        const int64_t res = c_ - loads_[b] - w_[j];
+        if (res >= 0 && (dest < 0 || res < c_ - loads_[dest] - w_[j])) dest = static_cast<int32_t>(b);
+      }
+      if (dest < 0) {
+        rest.push_back(j);
+      } else {
+        items_[dest].push_back(j);
+        loads_[dest] += w_[j];
+      }
+    }
+    pool_ = std::move(rest);
+  }
+
+  const std::vector<int64_t>& w_;
+  const int64_t c_;
+  Rng& rng_;
+  std::vector<std::vector<int32_t>> items_;
+  std::vector<int64_t> loads_;
+  std::vector<int32_t> pool_;
+  std::vector<int32_t> tabu_bin_;
+  std::vector<int64_t> tabu_until_;
+  std::vector<Subset> pool_sets_, bin_sets_;
+  std::unordered_map<int64_t, std::pair<int32_t, int64_t>> reach_;
+};
 
 }  // namespace
 
@@ -241,7 +456,55 @@ AnnealerResult anneal(const BinPackingInstance& instance, const Packing& start, 
   auto ov = [&](int64_t load) { return load > instance.capacity ? load - instance.capacity : int64_t{0}; };
   const double inv_c = 1.0 / static_cast<double>(instance.capacity);
   const double log_ratio2 = std::log(options.overflow_end_temperature / options.overflow_start_temperature);
-  while (options.overflow_share > 0 && best.bins() > target && n > 1 && !out_of_budget) {
+  // Budget check shared by both phase-2 searches.
+  auto budget_left = [&]() {
+    double elapsed = clock.seconds();
+    double progress = by_iterations ? static_cast<double>(it) / options.max_iterations : elapsed / limit;
+    return elapsed < limit && progress < 1.0;
+  };
+  int64_t attempt = 0;
+  while (options.reduction == Reduction::kPoolTabu && options.overflow_share > 0 && best.bins() > target && n > 1 &&
+         !out_of_budget) {
+    // CNS keeps m - 2 bins and a pool that must end up fitting into two bins: remove the two lightest
+    // bins first, then two of the lighter half at random on each restart.
+    const int spare = best.bins() >= 3 ? 2 : 1;
+    std::vector<int32_t> order(best.bins());
+    for (int32_t b = 0; b < best.bins(); ++b) order[b] = b;
+    std::sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return best.loads[x] < best.loads[y]; });
+    std::vector<int32_t> removed(order.begin(), order.begin() + spare + 1);
+    if (attempt > 0) {
+      const int64_t half = std::max<int64_t>(spare + 1, best.bins() / 2);
+      for (int k = 0; k <= spare; ++k) std::swap(order[k], order[k + uniform_int(rng, half - k)]);
+      removed.assign(order.begin(), order.begin() + spare + 1);
+    }
+    ++attempt;
+    PoolSearch search(instance, best, removed, rng);
+    int64_t best_pool = search.pool_weight(), since = 0;
+    const int64_t patience = std::max<int64_t>(2000, 20 * n);
+    while (!search.solved(spare)) {
+      if ((it & 63) == 0 && !budget_left()) {
+        out_of_budget = true;
+        break;
+      }
+      ++it;
+      if (!search.step(it)) break;
+      ++result.accepted;
+      const int64_t pw = search.pool_weight();
+      if (pw < best_pool) {
+        best_pool = pw;
+        since = 0;
+      } else if (++since > patience) {
+        break;
+      }
+    }
+    if (search.solved(spare)) {
+      best = search.packing(spare);
+      attempt = 0;
+      ++result.overflow_successes;
+    }
+  }
+  while (options.reduction == Reduction::kOverflow && options.overflow_share > 0 && best.bins() > target && n > 1 &&
+         !out_of_budget) {
     State t(instance, best);
     int32_t light = 0;
     for (int32_t b = 1; b < t.bins(); ++b)

@@ -11,10 +11,19 @@
 //          by ΔF, accepted like any other move (Loh, Golden, Wasil's moves, annealed)
 //   empty  a light bin (tournament of 3): its items, largest first, go best-fit into the other bins;
 //          committed only when every item found room (the bin count drops by one).
-// Phase 2 (the last overflow_share of the budget): the lightest bin of the best packing is removed,
-// its items go to the least-loaded bins (overloading them), and annealed shifts and swaps minimise
-// the overflow O = Σ_b max(0, L_b - c)/c (pair exchanges included); O = 0 is a feasible packing with one bin less, and the
-// phase repeats from it. The returned packing is always the best feasible one found.
+// Phase 2 (the last overflow_share of the budget) looks for a packing with one bin fewer than the
+// best one found, and repeats from every success. Two searches:
+//  - pool (default; after Buljubasic and Vasquez's consistent neighbourhood search): the three
+//    lightest bins are removed, leaving m - 2 bins that all respect the capacity and a pool of
+//    unassigned items; a tabu search exchanges up to two items of a bin with up to two pool items,
+//    taking the best non-tabu exchange by the weight it packs (even when negative), ties to the
+//    exchange leaving more items in the pool; pool items that fit are packed best-fit after each
+//    move. It succeeds when the pool splits into two bins (exact subset sums), and restarts with
+//    three other light bins after 20·n iterations without a lighter pool.
+//  - overflow: the lightest bin is removed, its items go to the least-loaded bins (overloading
+//    them), and annealed shifts, swaps and pair exchanges minimise O = Σ_b max(0, L_b - c)/c; O = 0
+//    is a feasible packing with one bin less.
+// The returned packing is always the best feasible one found.
 // A worse move is accepted with probability exp(ΔF / T); T falls geometrically from
 // start_temperature to end_temperature over the budget (iterations, else wall-clock), repeated in
 // `cycles` cooling cycles. The search stops early when it reaches the L2 lower bound.
@@ -25,6 +34,12 @@
 
 namespace tessera::binpack {
 
+/// How phase 2 looks for a packing with one bin fewer than the best one found.
+enum class Reduction {
+  kPoolTabu,  ///< m bins within capacity + a pool of unassigned items, tabu search on bin/pool exchanges
+  kOverflow,  ///< m bins, overloads allowed, annealed shifts/swaps minimise the total overflow
+};
+
 struct AnnealerOptions {
   double time_limit = 1.0;         ///< seconds; used when max_iterations == 0
   int64_t max_iterations = 0;      ///< > 0: a fixed, deterministic budget (the time limit still caps it)
@@ -34,7 +49,8 @@ struct AnnealerOptions {
   double swap_probability = 0.4;   ///< share of swap moves (the rest: shifts)
   double pair_probability = 0.1;   ///< share of pair exchanges
   double empty_probability = 0.02; ///< share of bin-emptying moves
-  double overflow_share = 0.5;     ///< share of the budget for the fixed-bin-count overflow phase
+  double overflow_share = 0.9;     ///< share of the budget for phase 2 (one bin fewer than the best)
+  Reduction reduction = Reduction::kPoolTabu;
   double overflow_start_temperature = 0.05;  ///< in units of c
   double overflow_pair_probability = 0.2;   ///< share of pair exchanges in the overflow phase
   double overflow_end_temperature = 2e-4;
