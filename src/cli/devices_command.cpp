@@ -458,7 +458,8 @@ void register_devices_commands(CLI::App& app, const GlobalOptions& global) {
   add_common_options(place, args->common, reg.names(), help, true);
   place->add_option("--time-budget", args->time_budget, "Seconds for search-based methods (0 = method default)")
       ->check(CLI::NonNegativeNumber);
-  place->add_option("--finetune-steps", args->finetune_steps, "Learned methods: fine-tuning steps on this graph")
+  place->add_option("--finetune,--finetune-steps", args->finetune_steps,
+                    "Learned methods (rl2017, gdp): N fine-tuning steps on this graph before placing")
       ->check(CLI::NonNegativeNumber);
   place->add_option("--extra", args->extra, "Method options as a JSON object, e.g. '{\"iterations\": 5000}'");
   place->add_option("--gantt", args->gantt, "Write a Gantt chart (SVG) of the placed step");
