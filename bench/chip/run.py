@@ -65,39 +65,45 @@ def table(title, netlist, plc, runs, key, extra_rows=()):
                "Protocol: hard macros by the method (legal, on grid-cell centres), soft macros by the same "
                "force-directed placer from the canvas centre, then optional coordinate-descent refinement "
                f"(budget {cfg['refine_budget']} s) followed by FD again. Proxy = WL + 0.5·density + 0.5·congestion; "
-               "(1, 1, 0.5) also shown. Budget = wall-clock seconds of the placer's search (2 threads).", "",
+               "(1, 1, 0.5) also shown. Budget = wall-clock seconds of the placer's search (2 threads); "
+               "rl rows use the shipped pre-trained policy (models/chip_rl.pt), fine-tuned rows first run PPO "
+               "on the target for the stated seconds, which the wall column includes.", "",
                "| method | budget (s) | refined | proxy (1,.5,.5) | proxy (1,1,.5) | WL cost | density | congestion | wall (s) |",
                "|---|---|---|---|---|---|---|---|---|"])
     best = None
     for r in runs:
         m, budget = r["method"], r["budget"] * scale
+        finetune = r.get("finetune", 0) * scale
+        label = f"{m} (fine-tuned {finetune:g} s)" if finetune else (f"{m} (zero-shot)" if m == "rl" else m)
         if m not in available:
-            md.append(f"| {m} | {budget:g} | — | (not built) | | | | | |")
+            md.append(f"| {label} | {budget:g} | — | (not built) | | | | | |")
             continue
-        svg = f"{out}/runs/{key}_{m}_{int(budget)}.svg"
+        stem = f"{out}/runs/{key}_{m}{'_ft' if finetune else ''}_{int(budget)}"
+        svg = stem + ".svg"
         args = ["place", netlist] + ([plc] if plc else []) + [
             "--method", m, "--time-budget", str(budget), "--seed", seed, "--threads", threads,
             "--refine", "--refine-budget", str(cfg["refine_budget"]), "--svg", svg,
-            "--out", f"{out}/runs/{key}_{m}_{int(budget)}.plc"]
+            "--out", stem + ".plc"] + (["--finetune-seconds", str(finetune)] if finetune else [])
         try:
             j = run(args)
         except RuntimeError as e:
-            md.append(f"| {m} | {budget:g} | — | failed: {str(e)[:80]} | | | | | |")
+            md.append(f"| {label} | {budget:g} | — | failed: {str(e)[:80]} | | | | | |")
             continue
-        results.setdefault(key, []).append({"method": m, "budget": budget, **j})
+        results.setdefault(key, []).append({"method": m, "budget": budget, "finetune_seconds": finetune, **j})
         for refined, c in (("no", j["unrefined"]), ("yes", j)):
-            md.append(f"| {m} | {budget:g} | {refined} | {c['proxy_cost']:.4f} | {c['proxy_cost_1_1_05']:.4f} | "
+            md.append(f"| {label} | {budget:g} | {refined} | {c['proxy_cost']:.4f} | {c['proxy_cost_1_1_05']:.4f} | "
                       f"{c['wirelength_cost']:.4f} | {c['density_cost']:.4f} | {c['congestion_cost']:.4f} | "
                       f"{j['wall_seconds']:.0f} |")
         if m != "given" and (best is None or j["proxy_cost"] < best[0]):
-            best = (j["proxy_cost"], svg, m, budget)
-        print(f"{key} {m} {budget:g}s: proxy {j['proxy_cost']:.4f}", file=sys.stderr)
+            best = (j["proxy_cost"], svg, label, budget)
+        print(f"{key} {label} {budget:g}s: proxy {j['proxy_cost']:.4f}", file=sys.stderr)
     md.extend(extra_rows)
     if best:
         dst = f"{out}/{key}_best.svg"
         os.replace(best[1], dst)
         for r in runs:  # keep only the best picture
-            other = f"{out}/runs/{key}_{r['method']}_{int(r['budget'] * scale)}.svg"
+            ft = "_ft" if r.get("finetune") else ""
+            other = f"{out}/runs/{key}_{r['method']}{ft}_{int(r['budget'] * scale)}.svg"
             if os.path.exists(other):
                 os.remove(other)
         md.extend(["", f"Best: {best[2]} ({best[3]:g} s), proxy {best[0]:.4f}; picture `{os.path.basename(dst)}`."])

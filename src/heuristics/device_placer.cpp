@@ -11,7 +11,7 @@ namespace tessera::devices {
 void PlaceOptions::validate() const {
   if (threads < 0) throw UsageError("--threads must be >= 0");
   if (!(time_budget >= 0)) throw UsageError("--time-budget must be >= 0 seconds");
-  if (finetune_steps < 0) throw UsageError("--finetune-steps must be >= 0");
+  if (finetune_steps < 0) throw UsageError("--finetune must be >= 0");
   if (!extra.is_object()) throw UsageError("--extra must be a JSON object");
 }
 

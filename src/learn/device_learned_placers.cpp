@@ -211,7 +211,7 @@ void add_learned_placers(PlacerRegistry& registry) {
                [] { return std::make_unique<Rl2017Placer>(); });
   registry.add("gdp",
                "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot, "
-               "--finetune-steps N to fine-tune, --extra '{\"scratch\":true}' to train from scratch",
+               "--finetune N to fine-tune, --extra '{\"scratch\":true}' to train from scratch",
                [] { return std::make_unique<GdpPlacer>(); });
 }
 
