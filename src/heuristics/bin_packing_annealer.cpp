@@ -103,16 +103,16 @@ struct Subset {
   int64_t sum = 0;
 };
 
-/// All subsets of size 0, 1 and 2 of bin b's items (size 2 only for bins of <= 16 items).
-void subsets(const State& s, int32_t b, std::vector<Subset>& out) {
-  const auto& it = s.items_[b];
+/// All subsets of size 0, 1 and 2 of a bin's items (size 2 only for bins of <= 16 items).
+void subsets(const std::vector<int32_t>& it, const std::vector<int64_t>& w, std::vector<Subset>& out) {
   out.clear();
   out.push_back(Subset{});
-  for (size_t i = 0; i < it.size(); ++i) out.push_back(Subset{1, {it[i], -1}, s.w_[it[i]]});
+  for (size_t i = 0; i < it.size(); ++i) out.push_back(Subset{1, {it[i], -1}, w[it[i]]});
   if (it.size() > 16) return;
   for (size_t i = 0; i < it.size(); ++i)
-    for (size_t j = i + 1; j < it.size(); ++j) out.push_back(Subset{2, {it[i], it[j]}, s.w_[it[i]] + s.w_[it[j]]});
+    for (size_t j = i + 1; j < it.size(); ++j) out.push_back(Subset{2, {it[i], it[j]}, w[it[i]] + w[it[j]]});
 }
+void subsets(const State& s, int32_t b, std::vector<Subset>& out) { subsets(s.items_[b], s.w_, out); }
 
 /// Phase 2, unassigned-pool tabu search (after Buljubasic and Vasquez's consistent neighbourhood
 /// search): m bins that all respect the capacity, plus a pool of unassigned items. A move exchanges a
@@ -177,7 +177,7 @@ class PoolSearch {
     Subset best_a, best_t;
     const int32_t m = static_cast<int32_t>(items_.size());
     for (int32_t b = 0; b < m; ++b) {
-      bin_subsets(b);
+      subsets(items_[b], w_, bin_sets_);
       for (const Subset& a : bin_sets_) {
         const int64_t cap = c_ - loads_[b] + a.sum;
         // The heaviest admissible pool subset: not tabu for b, not a same-weight single exchange.
@@ -285,16 +285,6 @@ class PoolSearch {
     auto it = std::find(v.begin(), v.end(), j);
     *it = v.back();
     v.pop_back();
-  }
-  void bin_subsets(int32_t b) {
-    const auto& it = items_[b];
-    bin_sets_.clear();
-    bin_sets_.push_back(Subset{});
-    for (size_t i = 0; i < it.size(); ++i) bin_sets_.push_back(Subset{1, {it[i], -1}, w_[it[i]]});
-    if (it.size() > 16) return;
-    for (size_t i = 0; i < it.size(); ++i)
-      for (size_t k = i + 1; k < it.size(); ++k)
-        bin_sets_.push_back(Subset{2, {it[i], it[k]}, w_[it[i]] + w_[it[k]]});
   }
   /// Pool items, heaviest first, best-fit into the bins wherever they fit.
   void pack_pool() {
