@@ -340,12 +340,22 @@ AnnealerResult anneal(const BinPackingInstance& instance, const Packing& start, 
   const double phase1_end = 1.0 - options.overflow_share;
   std::vector<int32_t> tmp;
   std::vector<Subset> sa, sb;
+  // Phase 1 hands over to phase 2 early when it has not removed a bin for phase1_patience moves.
+  const int64_t patience1 =
+      options.overflow_share > 0 && options.phase1_patience > 0 ? std::max<int64_t>(options.phase1_patience, 20000) : 0;
+  int64_t last_bins = s.bins(), last_gain = 0;
   while (s.bins() > target && n > 1) {
     if ((it & 1023) == 0) {
       double elapsed = clock.seconds();
       if (elapsed >= limit) break;
       double progress = by_iterations ? static_cast<double>(it) / options.max_iterations : elapsed / limit;
       if (progress >= phase1_end) break;
+      if (s.bins() < last_bins) {
+        last_bins = s.bins();
+        last_gain = it;
+      } else if (patience1 > 0 && it - last_gain > patience1) {
+        break;
+      }
       double cyc = progress / phase1_end * options.cycles;
       temperature = options.start_temperature * std::exp(log_ratio * (cyc - std::floor(cyc)));
     }

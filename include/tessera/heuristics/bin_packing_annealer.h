@@ -11,7 +11,8 @@
 //          by ΔF, accepted like any other move (Loh, Golden, Wasil's moves, annealed)
 //   empty  a light bin (tournament of 3): its items, largest first, go best-fit into the other bins;
 //          committed only when every item found room (the bin count drops by one).
-// Phase 2 (the last overflow_share of the budget) looks for a packing with one bin fewer than the
+// Phase 2 (the last overflow_share of the budget, or earlier once phase 1 has gone phase1_patience
+// moves without removing a bin) looks for a packing with one bin fewer than the
 // best one found, and repeats from every success. Two searches:
 //  - pool (default; after Buljubasic and Vasquez's consistent neighbourhood search): the three
 //    lightest bins are removed, leaving m - 2 bins that all respect the capacity and a pool of
@@ -51,6 +52,7 @@ struct AnnealerOptions {
   double empty_probability = 0.02; ///< share of bin-emptying moves
   double overflow_share = 0.9;     ///< share of the budget for phase 2 (one bin fewer than the best)
   Reduction reduction = Reduction::kPoolTabu;
+  int64_t phase1_patience = 1000000; ///< phase 1 ends after this many moves without a bin fewer (0: never)
   double overflow_start_temperature = 0.05;  ///< in units of c
   double overflow_pair_probability = 0.2;   ///< share of pair exchanges in the overflow phase
   double overflow_end_temperature = 2e-4;
