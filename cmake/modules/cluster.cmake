@@ -12,6 +12,7 @@ tessera_library(tessera_cluster
     src/cost/minibatch_ncut_loss.cpp
     src/heuristics/kmeans.cpp
     src/heuristics/spectral_clustering.cpp
+    src/heuristics/nystrom_extension.cpp
     src/nn/ncut_clusterer.cpp
     src/learn/ncut_trainer.cpp
   DEPS tessera_core
@@ -28,6 +29,7 @@ tessera_test(cluster_tests
     tests/cost/minibatch_ncut_loss_test.cpp
     tests/heuristics/kmeans_test.cpp
     tests/heuristics/spectral_clustering_test.cpp
+    tests/heuristics/nystrom_extension_test.cpp
     tests/learn/ncut_trainer_test.cpp
   DEPS tessera_cluster
 )

@@ -14,6 +14,7 @@
 #include "tessera/core/svg.h"
 #include "tessera/cost/clustering_metrics.h"
 #include "tessera/heuristics/kmeans.h"
+#include "tessera/heuristics/nystrom_extension.h"
 #include "tessera/heuristics/spectral_clustering.h"
 #include "tessera/io/csv_reader.h"
 #include "tessera/io/idx_reader.h"
@@ -37,16 +38,19 @@ struct ClusterCliOptions {
   std::string labels_file;
   double idx_scale = 255.0;
   AffinityOptions affinity;
-  FeatureTransformOptions transform;
+  FeatureTransformOptions transform;  ///< pca_dims -1 = auto (graph methods: 50 when d > 50; k-means: off)
   NcutTrainOptions train;
   int restarts = 10;
-  int64_t eigenvectors = 0;
+  int candidates = 5;
+  int64_t eigenvectors = -1;  ///< -1 = auto: ⌈1.5 k⌉ (at most the number of points)
   double train_fraction = 1.0;
   std::string save_model;
   std::string plot;
   std::string warm_start = "spectral";
   bool eval_graph = true;
 };
+
+constexpr int64_t kAutoPcaDims = 50;
 
 bool looks_like_idx(const std::string& path) {
   std::string lower = path;
@@ -96,6 +100,8 @@ void run_cluster(ClusterCliOptions& o) {
   validate_cluster_count(o.k, n, o.file);
   spdlog::info("{}: {} points, {} features{}", o.file, n, data.dim(),
                data.has_labels() ? fmt::format(", {} classes", data.num_classes()) : "");
+  if (o.transform.pca_dims == -1)
+    o.transform.pca_dims = method != "kmeans" && data.dim() > kAutoPcaDims ? kAutoPcaDims : 0;
   o.train.k = o.k;
   o.train.seed = o.common.seed;
   o.train.progress = true;
@@ -116,9 +122,12 @@ void run_cluster(ClusterCliOptions& o) {
   Stopwatch watch;
   Json detail;
 
-  if (o.affinity.neighbors >= n && n >= 2 && method != "kmeans") {
-    spdlog::warn("--neighbors {} needs more points: using {}", o.affinity.neighbors, n - 1);
-    o.affinity.neighbors = n - 1;
+  const auto graph_points = static_cast<int64_t>(train_rows.size());  // the graph is built on these
+  if (o.eigenvectors == -1) o.eigenvectors = std::min<int64_t>(graph_points, (3 * o.k + 1) / 2);
+  if (o.eigenvectors < 0) throw UsageError("--eigenvectors must be >= 0 (0 = k) or -1 (auto)");
+  if (o.affinity.neighbors >= graph_points && graph_points >= 2 && method != "kmeans") {
+    spdlog::warn("--neighbors {} needs more points: using {}", o.affinity.neighbors, graph_points - 1);
+    o.affinity.neighbors = graph_points - 1;
   }
   if (o.k == 1 || o.k == n || n < 3) {
     // Trivial partitions: one cluster, or one point per cluster.
@@ -143,15 +152,18 @@ void run_cluster(ClusterCliOptions& o) {
     so.k = o.k;
     so.eigenvectors = o.eigenvectors;
     so.restarts = o.restarts;
+    so.candidates = o.candidates;
     so.seed = o.common.seed;
     auto r = spectral_clustering(g, so);
     labels = r.labels;
+    detail["candidate_ncut"] = r.candidate_ncut;
     detail["eigenvalues"] = std::vector<double>(r.embedding.values.data_ptr<double>(),
                                                 r.embedding.values.data_ptr<double>() + r.embedding.values.numel());
     detail["solver_iterations"] = r.embedding.iterations;
     detail["ncut_method_graph"] = normalized_cut(g, labels);
   } else {  // ncut
     NcutClusterer model{nullptr};
+    std::vector<int64_t> train_labels;
     Dataset train = o.train_fraction < 1.0 ? data.subset(train_rows) : data;
     if (!o.common.model.empty()) {
       auto meta = learn::read_checkpoint_meta(o.common.model, kNcutModelKind);
@@ -172,26 +184,41 @@ void run_cluster(ClusterCliOptions& o) {
                    o.affinity.neighbors, o.affinity.kernel);
       NcutTrainHistory history;
       std::vector<int64_t> start;
-      if (o.warm_start == "spectral") {
+      NystromExtension extension;
+      const bool spectral_input = o.train.input != "features";
+      if (o.warm_start == "spectral" || spectral_input) {
         SpectralOptions so;
         so.k = o.k;
         so.eigenvectors = o.eigenvectors;
         so.restarts = o.restarts;
+        so.candidates = o.candidates;
         so.seed = o.common.seed;
-        start = spectral_clustering(g, so).labels;
-        detail["warm_start_ncut"] = normalized_cut(g, start);
-        if (train.has_labels()) detail["warm_start_acc"] = clustering_accuracy(train.labels(), start);
+        so.validate(g.num_nodes());
+        auto embedding = spectral_embedding(g, so.eigenvectors > 0 ? so.eigenvectors : so.k, so);
+        if (spectral_input) {
+          extension = NystromExtension::fit(transform.apply(train.features()), g, embedding, o.affinity);
+          detail["embedding_dim"] = extension.dim();
+        }
+        if (o.warm_start == "spectral") {
+          auto r = spectral_clustering(g, embedding, so);
+          start = r.labels;
+          detail["warm_start_ncut"] = r.ncut;
+          detail["warm_start_candidate_ncut"] = r.candidate_ncut;
+          if (train.has_labels()) detail["warm_start_acc"] = clustering_accuracy(train.labels(), start);
+        }
       }
-      model = train_ncut_clusterer(train.features(), transform, g, o.train, &history, start);
+      model = train_ncut_clusterer(train.features(), transform, g, o.train, &history, start,
+                                   spectral_input ? &extension : nullptr);
       detail["full_expected_ncut"] = history.full_expected_ncut;
-      auto train_labels = model->assign(train.features());
+      // Training points get their inputs as in training (spectral: from the other training points).
+      train_labels = spectral_input ? model->assign_inputs(model->reference_inputs()) : model->assign(train.features());
       detail["ncut_method_graph"] = normalized_cut(g, train_labels);
       detail["train_seconds"] = history.seconds;
       detail["final_expected_ncut"] = history.ncut.empty() ? 0.0 : history.ncut.back();
       if (!history.confident_fraction.empty()) detail["confident_fraction"] = history.confident_fraction.back();
       if (!o.save_model.empty()) {
         Json meta{{"kind", kNcutModelKind}, {"features", "raw"}, {"config", model->config().to_json()},
-                  {"affinity", {{"neighbors", o.affinity.neighbors}, {"kernel", o.affinity.kernel}}}};
+                  {"affinity", {{"neighbors", o.affinity.neighbors}, {"kernel", o.affinity.kernel}, {"snn", o.affinity.snn}}}};
         learn::save_checkpoint(o.save_model, *model, meta);
         detail["saved_model"] = o.save_model;
       }
@@ -201,7 +228,17 @@ void run_cluster(ClusterCliOptions& o) {
         svg::line_plot("Learned clusterer: expected normalized cut per epoch", "epoch", "E[Ncut]", {s}).save(o.plot);
       }
     }
-    labels = model->assign(data.features());
+    if (train_labels.empty()) {
+      labels = model->assign(data.features());  // a loaded model: every point is new to it
+    } else if (o.train_fraction < 1.0) {
+      labels.assign(n, 0);
+      for (size_t i = 0; i < train_rows.size(); ++i) labels[train_rows[i]] = train_labels[i];
+      // The held-out part is assigned by the trained network alone, one forward pass per point.
+      auto held = model->assign(data.subset(heldout_rows).features());
+      for (size_t i = 0; i < heldout_rows.size(); ++i) labels[heldout_rows[i]] = held[i];
+    } else {
+      labels = train_labels;
+    }
     if (o.train_fraction < 1.0) {
       out["train_part"] = quality(labels, data, train_rows);
       out["heldout_part"] = quality(labels, data, heldout_rows);
@@ -247,6 +284,9 @@ void run_cluster(ClusterCliOptions& o) {
 void register_cluster_commands(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<ClusterCliOptions>();
   o->common.method = "ncut";
+  o->train.input = "spectral+features";
+  o->affinity.kernel = "fuzzy";  // defaults of the graph methods (one configuration for every data set)
+  o->affinity.snn = true;
   auto* cmd = app.add_subcommand(
       "cluster",
       "Cluster the points of a CSV or IDX file into k clusters.\n"
@@ -267,13 +307,24 @@ void register_cluster_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--neighbors", o->affinity.neighbors, "k of the k-NN affinity graph")->capture_default_str();
   cmd->add_option("--scale-neighbor", o->affinity.scale_neighbor,
                   "Local bandwidth σ_i = distance to this neighbour (0 = the k-th)")->capture_default_str();
-  cmd->add_option("--kernel", o->affinity.kernel, "Edge weights: self-tuning | binary")->capture_default_str();
+  cmd->add_option("--kernel", o->affinity.kernel,
+                  "Edge weights: self-tuning (Gaussian, local bandwidths) | fuzzy (UMAP local fuzzy sets, fuzzy "
+                  "union) | binary")->check(CLI::IsMember({"self-tuning", "fuzzy", "binary"}))->capture_default_str();
   cmd->add_flag("--mutual", o->affinity.mutual, "Keep only mutual k-NN pairs");
-  cmd->add_option("--pca-dims", o->transform.pca_dims, "Project on the top principal components first (0 = off)")
+  cmd->add_flag("--snn,!--no-snn", o->affinity.snn,
+                "Shared-nearest-neighbour reweighting (Jaccard overlap of the two k-NN lists); on by default, "
+                "--no-snn switches it off");
+  o->transform.pca_dims = -1;
+  cmd->add_option("--pca-dims", o->transform.pca_dims,
+                  "Project on the top principal components first (0 = off; -1 = auto: 50 for spectral and ncut when "
+                  "there are more than 50 features, off for kmeans)")
       ->capture_default_str();
   cmd->add_flag("--whiten", o->transform.whiten, "Whiten (unit variance per component) after the projection");
   cmd->add_option("--restarts", o->restarts, "k-means restarts (kmeans, spectral)")->capture_default_str();
-  cmd->add_option("--eigenvectors", o->eigenvectors, "Spectral embedding dimension (0 = k)")->capture_default_str();
+  cmd->add_option("--candidates", o->candidates,
+                  "spectral / ncut warm start: independent k-means runs on the embedding, lowest Ncut kept")
+      ->capture_default_str();
+  cmd->add_option("--eigenvectors", o->eigenvectors, "Spectral embedding dimension (0 = k; -1 = auto: ⌈1.5 k⌉)")->capture_default_str();
   cmd->add_option("--epochs", o->train.epochs, "ncut: training epochs")->capture_default_str();
   cmd->add_option("--distill-epochs", o->train.distill_epochs, "ncut: self-distillation epochs (0 = off)")
       ->capture_default_str();
@@ -283,6 +334,10 @@ void register_cluster_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--confidence", o->train.confidence, "ncut: self-distillation threshold")->capture_default_str();
   cmd->add_option("--distill", o->train.distill, "ncut: weight of the self-distillation term")->capture_default_str();
   cmd->add_option("--hidden", o->train.hidden, "ncut: hidden layer sizes")->capture_default_str()->expected(1, 8);
+  cmd->add_option("--input", o->train.input,
+                  "ncut: network input: spectral = out-of-sample (Nyström) spectral embedding from the k nearest "
+                  "training points (stored in the model) | features = the (PCA) features | spectral+features = both")
+      ->check(CLI::IsMember({"spectral", "features", "spectral+features"}))->capture_default_str();
   cmd->add_option("--warm-start", o->warm_start,
                   "ncut: none, or spectral = first fit the network to the spectral clustering of the same graph "
                   "(unsupervised), then train on E[Ncut]")->check(CLI::IsMember({"none", "spectral"}))->capture_default_str();

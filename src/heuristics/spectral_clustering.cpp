@@ -5,6 +5,7 @@
 
 #include "tessera/core/error.h"
 #include "tessera/core/random.h"
+#include "tessera/cost/clustering_metrics.h"
 #include "tessera/graph/graph_tensors.h"
 #include "tessera/heuristics/kmeans.h"
 #include "tessera/problems/cluster_dataset.h"
@@ -17,6 +18,7 @@ void SpectralOptions::validate(int64_t num_points) const {
     throw UsageError(fmt::format("spectral eigenvectors must be in [0, {}], got {}", num_points, eigenvectors));
   if (solver != "auto" && solver != "dense" && solver != "sparse")
     throw UsageError(fmt::format("spectral solver must be auto, dense or sparse, got '{}'", solver));
+  if (candidates < 1) throw UsageError(fmt::format("spectral candidates must be >= 1, got {}", candidates));
   if (restarts < 1 || max_iter < 1 || !(tol > 0)) throw UsageError("spectral restarts, max_iter and tol must be > 0");
 }
 
@@ -79,19 +81,32 @@ SpectralEmbedding spectral_embedding(const graph::Graph& g, int64_t m, const Spe
 }
 
 SpectralResult spectral_clustering(const graph::Graph& g, const SpectralOptions& options) {
-  const int64_t n = g.num_nodes();
-  options.validate(n);
+  options.validate(g.num_nodes());
   const int64_t m = options.eigenvectors > 0 ? options.eigenvectors : options.k;
+  return spectral_clustering(g, spectral_embedding(g, m, options), options);
+}
+
+SpectralResult spectral_clustering(const graph::Graph& g, SpectralEmbedding embedding, const SpectralOptions& options) {
+  options.validate(g.num_nodes());
   SpectralResult result;
-  result.embedding = spectral_embedding(g, m, options);
+  result.embedding = std::move(embedding);
   auto u = result.embedding.vectors;
+  TORCH_CHECK(u.size(0) == g.num_nodes(), "spectral_clustering: embedding and graph sizes differ");
   auto norms = u.norm(2, 1, /*keepdim=*/true);
-  u = torch::where(norms > 1e-12, u / norms.clamp_min(1e-12), u);
-  KMeansOptions km;
-  km.k = options.k;
-  km.restarts = options.restarts;
-  km.seed = options.seed;
-  result.labels = kmeans(u.to(torch::kFloat32), km).labels;
+  u = torch::where(norms > 1e-12, u / norms.clamp_min(1e-12), u).to(torch::kFloat32);
+  for (int c = 0; c < options.candidates; ++c) {
+    KMeansOptions km;
+    km.k = options.k;
+    km.restarts = options.restarts;
+    km.seed = c == 0 ? options.seed : derive_seed(options.seed, 0x5c00u + static_cast<uint64_t>(c));
+    auto labels = kmeans(u, km).labels;
+    const double cut = normalized_cut(g, labels);
+    result.candidate_ncut.push_back(cut);
+    if (c == 0 || cut < result.ncut) {
+      result.ncut = cut;
+      result.labels = std::move(labels);
+    }
+  }
   return result;
 }
 

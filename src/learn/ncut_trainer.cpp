@@ -24,6 +24,8 @@ void NcutTrainOptions::validate(int64_t num_points) const {
   if (!(lr > 0)) throw UsageError("--lr must be > 0");
   if (!(balance >= 0) || !(distill >= 0) || !(weight_decay >= 0))
     throw UsageError("--balance, --distill and --weight-decay must be >= 0");
+  if (input != "features" && input != "spectral" && input != "spectral+features")
+    throw UsageError(fmt::format("--input must be features, spectral or spectral+features, got '{}'", input));
   if (!(confidence > 0 && confidence < 1)) throw UsageError("--confidence must be in (0, 1)");
   for (int64_t h : hidden)
     if (h < 1) throw UsageError("hidden layer sizes must be >= 1");
@@ -31,7 +33,7 @@ void NcutTrainOptions::validate(int64_t num_points) const {
 
 NcutClusterer train_ncut_clusterer(const torch::Tensor& x, const FeatureTransform& transform, const graph::Graph& g,
                                    const NcutTrainOptions& options, NcutTrainHistory* history,
-                                   const std::vector<int64_t>& start_labels) {
+                                   const std::vector<int64_t>& start_labels, const NystromExtension* extension) {
   const int64_t n = x.size(0);
   options.validate(n);
   TORCH_CHECK(g.num_nodes() == n, "train_ncut_clusterer: graph and data sizes differ");
@@ -49,13 +51,31 @@ NcutClusterer train_ncut_clusterer(const torch::Tensor& x, const FeatureTransfor
   config.k = options.k;
   config.hidden = options.hidden;
   config.layer_norm = options.layer_norm;
+  config.input = options.input;
+  if (config.uses_spectral()) {
+    if (extension == nullptr || !extension->defined())
+      throw Error("spectral network inputs need the spectral extension of the training graph");
+    if (extension->reference_points() != n) throw Error("the spectral extension was fitted on other points");
+    config.reference_points = n;
+    config.embedding_dim = extension->dim();
+    config.affinity = extension->options();
+  }
   NcutClusterer model(config);
   model->set_transform(transform);
+  if (config.uses_spectral()) model->set_extension(*extension);
   model->train();
   torch::optim::Adam optimizer(model->parameters(),
                                torch::optim::AdamOptions(options.lr).weight_decay(options.weight_decay));
 
-  const auto features = transform.apply(x).contiguous();
+  // Network inputs of the training points (spectral: leave-one-out Nyström rows, as unseen points get).
+  const auto features = config.uses_spectral() ? model->reference_inputs() : model->inputs(x);
+  auto probabilities_of_all = [&] {
+    torch::NoGradGuard no_grad;
+    model->eval();
+    auto p = torch::softmax(model->forward_features(features), 1);
+    model->train();
+    return p;
+  };
   // Arc sampling ∝ weight: cumulative weights over the CSR arcs and the source of each arc.
   const int64_t arcs = g.num_arcs();
   std::vector<double> cumulative(arcs);
@@ -86,7 +106,7 @@ NcutClusterer train_ncut_clusterer(const torch::Tensor& x, const FeatureTransfor
     const bool warming = epoch < warm_epochs;
     const bool distilling = epoch >= warm_epochs + options.epochs;
     if (distilling) {
-      auto probs = model->probabilities(x);
+      auto probs = probabilities_of_all();
       auto [maxp, arg] = probs.max(1);
       auto maxp_c = maxp.contiguous();
       auto arg_c = arg.contiguous();
@@ -156,7 +176,8 @@ NcutClusterer train_ncut_clusterer(const torch::Tensor& x, const FeatureTransfor
   model->eval();
   if (history) {
     auto e = graph::edge_index(g);
-    auto y = model->probabilities(x);
+    auto y = probabilities_of_all();
+    model->eval();
     history->full_expected_ncut =
         minibatch_expected_ncut(y, e.src, e.dst, e.weight, graph::weighted_degree_tensor(g)).item<double>();
     history->seconds = watch.seconds();

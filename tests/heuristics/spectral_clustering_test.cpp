@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tessera/core/error.h"
 #include "tessera/cost/clustering_metrics.h"
 
@@ -61,6 +63,23 @@ TEST(SpectralClustering, RecoversCliquesWithBothSolvers) {
     auto r = spectral_clustering(g, o);
     EXPECT_DOUBLE_EQ(clustering_accuracy(truth, r.labels), 1.0) << solver;
   }
+}
+
+TEST(SpectralClustering, CandidatesKeepTheLowestNormalizedCut) {
+  auto g = ring_of_cliques(6, 6, 0.5);
+  SpectralOptions o;
+  o.k = 4;  // not the natural 6: k-means runs disagree, so the candidates differ
+  o.restarts = 1;
+  o.candidates = 6;
+  auto r = spectral_clustering(g, o);
+  ASSERT_EQ(r.candidate_ncut.size(), 6u);
+  EXPECT_DOUBLE_EQ(r.ncut, *std::min_element(r.candidate_ncut.begin(), r.candidate_ncut.end()));
+  EXPECT_NEAR(normalized_cut(g, r.labels), r.ncut, 1e-12);
+  o.candidates = 1;
+  auto single = spectral_clustering(g, o);
+  EXPECT_LE(r.ncut, single.ncut + 1e-12);  // the first candidate is the single run
+  o.candidates = 0;
+  EXPECT_THROW(spectral_clustering(g, o), UsageError);
 }
 
 TEST(SpectralClustering, BadOptions) {

@@ -7,6 +7,8 @@
 #include "tessera/core/random.h"
 #include "tessera/cost/clustering_metrics.h"
 #include "tessera/learn/checkpoint.h"
+#include "tessera/heuristics/nystrom_extension.h"
+#include "tessera/heuristics/spectral_clustering.h"
 #include "tessera/problems/affinity_graph.h"
 
 namespace tessera::cluster {
@@ -62,6 +64,53 @@ TEST(NcutTrainer, LearnsBlobsBeatsRandomAndGeneralizes) {
   NcutClusterer loaded(NcutClustererConfig::from_json(meta.at("config"), path));
   learn::load_checkpoint(path, *loaded);
   EXPECT_EQ(loaded->assign(x), labels);
+}
+
+TEST(NcutTrainer, SpectralInputsAssignUnseenPointsAndRoundTrip) {
+  auto [x, truth] = blobs(60, 5);
+  auto transform = FeatureTransform::fit(x, {});
+  AffinityOptions ao;
+  ao.neighbors = 8;
+  ao.kernel = "fuzzy";
+  ao.snn = true;
+  auto z = transform.apply(x);
+  auto g = build_affinity_graph(z, ao);
+  SpectralOptions so;
+  so.k = 4;
+  so.candidates = 2;
+  auto emb = spectral_embedding(g, 6, so);
+  auto ext = NystromExtension::fit(z, g, emb, ao);
+  auto start = spectral_clustering(g, emb, so).labels;
+  NcutTrainOptions o;
+  o.k = 4;
+  o.hidden = {32};
+  o.input = "spectral";
+  o.epochs = 10;
+  o.distill_epochs = 3;
+  o.warm_epochs = 10;
+  o.batch_size = 64;
+  o.lr = 3e-3;
+  o.seed = 2;
+  o.progress = false;
+  auto model = train_ncut_clusterer(x, transform, g, o, nullptr, start, &ext);
+  EXPECT_EQ(model->config().network_input_dim(), 6);
+  auto train_labels = model->assign_inputs(model->reference_inputs());
+  EXPECT_GT(clustering_accuracy(truth, train_labels), 0.9);
+  // Unseen points: embedded from their nearest training points, assigned by the network.
+  auto [x2, truth2] = blobs(30, 6);
+  auto unseen = model->assign(x2);
+  EXPECT_GT(clustering_accuracy(truth2, unseen), 0.9);
+  // The model file carries the training points and coefficients it needs.
+  auto path = testing::scratch_dir() + "/spectral.pt";
+  learn::save_checkpoint(path, *model, Json{{"kind", kNcutModelKind}, {"config", model->config().to_json()}});
+  auto meta = learn::read_checkpoint_meta(path, kNcutModelKind);
+  NcutClusterer loaded(NcutClustererConfig::from_json(meta.at("config"), path));
+  learn::load_checkpoint(path, *loaded);
+  EXPECT_EQ(loaded->assign(x2), unseen);
+  EXPECT_EQ(loaded->config().affinity.kernel, "fuzzy");
+  EXPECT_TRUE(loaded->config().affinity.snn);
+  // Spectral inputs without the extension are refused.
+  EXPECT_THROW(train_ncut_clusterer(x, transform, g, o, nullptr, start), Error);
 }
 
 TEST(NcutTrainer, DeterministicForASeed) {

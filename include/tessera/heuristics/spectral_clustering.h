@@ -19,7 +19,8 @@ namespace tessera::cluster {
 struct SpectralOptions {
   int64_t k = 8;
   int64_t eigenvectors = 0;     ///< embedding dimension (0 = k)
-  int restarts = 10;            ///< k-means restarts on the embedding
+  int restarts = 10;            ///< k-means restarts on the embedding (lowest inertia kept)
+  int candidates = 1;           ///< independent k-means runs (each with `restarts`); lowest Ncut on g kept
   uint64_t seed = 1;
   std::string solver = "auto";  ///< "dense" | "sparse" | "auto" (dense up to dense_limit nodes)
   int64_t dense_limit = 3000;
@@ -41,8 +42,14 @@ SpectralEmbedding spectral_embedding(const graph::Graph& g, int64_t m, const Spe
 struct SpectralResult {
   std::vector<int64_t> labels;
   SpectralEmbedding embedding;
+  double ncut = 0;                  ///< normalized cut of `labels` on g
+  std::vector<double> candidate_ncut;  ///< Ncut of every candidate labeling
 };
 
 SpectralResult spectral_clustering(const graph::Graph& g, const SpectralOptions& options);
+
+/// The k-means step of spectral clustering on a given embedding (rows normalised inside): `candidates`
+/// k-means runs with derived seeds, the labeling of lowest normalized cut on g kept.
+SpectralResult spectral_clustering(const graph::Graph& g, SpectralEmbedding embedding, const SpectralOptions& options);
 
 }  // namespace tessera::cluster

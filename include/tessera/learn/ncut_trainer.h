@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tessera/graph/graph.h"
@@ -25,6 +26,7 @@ struct NcutTrainOptions {
   int64_t k = 10;
   std::vector<int64_t> hidden{256, 128};
   bool layer_norm = true;
+  std::string input = "features";  ///< network input: features | spectral | spectral+features
   int epochs = 20;              ///< passes over the anchors with the E[Ncut] + balance loss
   int distill_epochs = 10;      ///< further passes with the self-distillation term (0 = off)
   int64_t batch_size = 512;     ///< sampled arcs (point + neighbour) per step
@@ -48,10 +50,12 @@ struct NcutTrainHistory {
 };
 
 /// Trains a clusterer on raw points x [n, d] (the feature map `transform` fixed) and their affinity
-/// graph g (n nodes); `start_labels` (empty, or n ids in [0, k)) enable the warm start.
+/// graph g (n nodes); `start_labels` (empty, or n ids in [0, k)) enable the warm start. Spectral
+/// inputs need `extension`, fitted on transform.apply(x) and g (its reference points are x's rows).
 /// Deterministic for a seed and thread count.
 NcutClusterer train_ncut_clusterer(const torch::Tensor& x, const FeatureTransform& transform, const graph::Graph& g,
                                    const NcutTrainOptions& options, NcutTrainHistory* history = nullptr,
-                                   const std::vector<int64_t>& start_labels = {});
+                                   const std::vector<int64_t>& start_labels = {},
+                                   const NystromExtension* extension = nullptr);
 
 }  // namespace tessera::cluster
