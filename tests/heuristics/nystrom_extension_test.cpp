@@ -13,6 +13,17 @@ namespace {
 // other two of its triple, so the graph is two disjoint triangles.
 torch::Tensor two_triples() { return torch::tensor({0.0f, 1.0f, 2.0f, 100.0f, 101.0f, 102.0f}).unsqueeze(1); }
 
+/// The extension fitted on the two triples with the default self-tuning 2-NN graph and 2 eigenvectors.
+NystromExtension fit_two_triples() {
+  auto z = two_triples();
+  AffinityOptions o;
+  o.neighbors = 2;
+  auto g = build_affinity_graph(z, o);
+  SpectralOptions so;
+  so.k = 2;
+  return NystromExtension::fit(z, g, spectral_embedding(g, 2, so), o);
+}
+
 TEST(NystromExtension, ReproducesTheEmbeddingOfTwoTrianglesHandComputed) {
   auto z = two_triples();
   AffinityOptions o;
@@ -44,13 +55,7 @@ TEST(NystromExtension, ReproducesTheEmbeddingOfTwoTrianglesHandComputed) {
 }
 
 TEST(NystromExtension, SelfTuningQueryBetweenTheTriplesHandComputed) {
-  auto z = two_triples();
-  AffinityOptions o;
-  o.neighbors = 2;
-  auto g = build_affinity_graph(z, o);
-  SpectralOptions so;
-  so.k = 2;
-  auto ext = NystromExtension::fit(z, g, spectral_embedding(g, 2, so), o);
+  auto ext = fit_two_triples();
   // x = 50.8: neighbours 2 (distance 48.8) and 100 (distance 49.2); σ_x = 49.2, σ_2 = σ_100 = 2
   // (distance to their second neighbour), so w_2 = exp(−48.8² / (49.2·2)), w_100 = exp(−49.2² / (49.2·2)),
   // and e = (w_2 C_2 + w_100 C_100) scaled to norm √2: a mix of the two triples' directions.
@@ -66,15 +71,9 @@ TEST(NystromExtension, SelfTuningQueryBetweenTheTriplesHandComputed) {
 }
 
 TEST(NystromExtension, RejectsWrongQueryDimension) {
-  auto z = two_triples();
-  AffinityOptions o;
-  o.neighbors = 2;
-  auto g = build_affinity_graph(z, o);
-  SpectralOptions so;
-  so.k = 2;
-  auto ext = NystromExtension::fit(z, g, spectral_embedding(g, 2, so), o);
+  auto ext = fit_two_triples();
   EXPECT_THROW(ext.apply(torch::zeros({3, 2})), UsageError);
-  EXPECT_THROW(NystromExtension().apply(z), Error);
+  EXPECT_THROW(NystromExtension().apply(two_triples()), Error);
 }
 
 }  // namespace
