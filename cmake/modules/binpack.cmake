@@ -6,6 +6,7 @@ tessera_library(tessera_binpack
     src/problems/bin_packing_env.cpp
     src/io/bin_packing_reader.cpp
     src/io/bin_packing_optima.cpp
+    src/io/bin_packing_svg.cpp
     src/cost/bin_packing_cost.cpp
     src/heuristics/bin_packing_heuristics.cpp
     src/heuristics/bin_packing_annealer.cpp
@@ -20,6 +21,7 @@ tessera_test(binpack_tests
   SOURCES
     tests/io/bin_packing_reader_test.cpp
     tests/io/bin_packing_optima_test.cpp
+    tests/io/bin_packing_svg_test.cpp
     tests/problems/bin_packing_instance_test.cpp
     tests/problems/bin_packing_env_test.cpp
     tests/cost/bin_packing_cost_test.cpp

@@ -15,6 +15,7 @@
 #include "tessera/core/stopwatch.h"
 #include "tessera/cost/bin_packing_cost.h"
 #include "tessera/heuristics/bin_packing_annealer.h"
+#include "tessera/io/bin_packing_svg.h"
 #include "tessera/heuristics/bin_packing_heuristics.h"
 #include "tessera/io/bin_packing_optima.h"
 #include "tessera/io/bin_packing_reader.h"
@@ -35,6 +36,7 @@ struct BinpackCommandOptions {
   double overflow_share = 0.9;
   double overflow_temperature = 0.05;
   std::string reduction = "pool";
+  std::string svg;
   bool with_assignment = true;
 };
 
@@ -44,7 +46,7 @@ const std::vector<std::string>& binpack_methods() {
 }
 
 Json solve_one(const BinPackingInstance& inst, const std::string& method, const BinpackCommandOptions& o,
-               const CommonOptions& common, const binpack::BinpackModel* model) {
+               const CommonOptions& common, const binpack::BinpackModel* model, Packing* result) {
   Stopwatch clock;
   Packing packing;
   Json extra = Json::object();
@@ -111,6 +113,7 @@ Json solve_one(const BinPackingInstance& inst, const std::string& method, const 
     r["assignment"] = packing.bin_of;
     r["loads"] = packing.loads;
   }
+  *result = std::move(packing);
   return r;
 }
 
@@ -127,6 +130,8 @@ void run_binpack(const BinpackCommandOptions& o, const CommonOptions& common) {
       instances.emplace_back(file, std::move(inst));
     }
   }
+  if (!o.svg.empty() && instances.size() != 1)
+    throw UsageError(fmt::format("binpack: --svg draws one packing, but the input holds {} instances", instances.size()));
   if (o.optimum > 0) {
     if (instances.size() != 1) throw UsageError("binpack: --optimum needs exactly one instance");
     instances[0].second.optimum = o.optimum;
@@ -140,8 +145,13 @@ void run_binpack(const BinpackCommandOptions& o, const CommonOptions& common) {
   Json results = Json::array();
   int64_t total = 0, optimal = 0, known = 0;
   for (const auto& [file, inst] : instances) {
-    Json r = solve_one(inst, method, o, common, model ? &*model : nullptr);
+    Packing packing;
+    Json r = solve_one(inst, method, o, common, model ? &*model : nullptr, &packing);
     r["file"] = file;
+    if (!o.svg.empty()) {
+      binpack::write_packing_svg(inst, packing, fmt::format("{} by {}", inst.name, method), o.svg);
+      r["svg"] = o.svg;
+    }
     total += r["bins"].get<int64_t>();
     if (inst.optimum) {
       ++known;
@@ -203,6 +213,7 @@ void register_binpack_commands(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_flag("!--no-assignment", opts->with_assignment, "Leave the item-to-bin assignment out of the JSON");
+  cmd->add_option("--svg", opts->svg, "Draw the packing (one instance) as an SVG picture");
 
   auto* train = cmd->add_subcommand("train", "Train the learned packer with PPO (RLHO reward) on generated instances");
   auto topts = std::make_shared<binpack::BinpackTrainOptions>();
