@@ -45,6 +45,16 @@ const std::vector<std::string>& binpack_methods() {
   return m;
 }
 
+/// The annealer settings the command line controls (shared by sa, sa-random and rlho).
+binpack::AnnealerOptions annealer_options(const BinpackCommandOptions& o) {
+  binpack::AnnealerOptions sa;
+  sa.overflow_share = o.overflow_share;
+  sa.reduction = o.reduction == "pool" ? binpack::Reduction::kPoolTabu : binpack::Reduction::kOverflow;
+  sa.overflow_start_temperature = o.overflow_temperature;
+  sa.overflow_end_temperature = std::min(sa.overflow_end_temperature, o.overflow_temperature);
+  return sa;
+}
+
 Json solve_one(const BinPackingInstance& inst, const std::string& method, const BinpackCommandOptions& o,
                const CommonOptions& common, const binpack::BinpackModel* model, Packing* result) {
   Stopwatch clock;
@@ -60,13 +70,9 @@ Json solve_one(const BinPackingInstance& inst, const std::string& method, const 
       Rng rng(derive_seed(common.seed, 0x7));
       start = binpack::random_first_fit(inst, rng);
     }
-    binpack::AnnealerOptions sa;
+    binpack::AnnealerOptions sa = annealer_options(o);
     sa.time_limit = std::max(1e-3, o.time_limit - clock.seconds());
     sa.seed = common.seed;
-    sa.overflow_share = o.overflow_share;
-    sa.reduction = o.reduction == "pool" ? binpack::Reduction::kPoolTabu : binpack::Reduction::kOverflow;
-    sa.overflow_start_temperature = o.overflow_temperature;
-    sa.overflow_end_temperature = std::min(sa.overflow_end_temperature, o.overflow_temperature);
     auto r = binpack::anneal(inst, start, sa);
     packing = r.packing;
     extra = {{"start_bins", r.start_bins}, {"sa_iterations", r.iterations}};
@@ -77,10 +83,7 @@ Json solve_one(const BinPackingInstance& inst, const std::string& method, const 
     ro.time_limit = o.time_limit;
     ro.samples = o.samples;
     ro.seed = common.seed;
-    ro.annealer.overflow_share = o.overflow_share;
-    ro.annealer.reduction = o.reduction == "pool" ? binpack::Reduction::kPoolTabu : binpack::Reduction::kOverflow;
-    ro.annealer.overflow_start_temperature = o.overflow_temperature;
-    ro.annealer.overflow_end_temperature = std::min(ro.annealer.overflow_end_temperature, o.overflow_temperature);
+    ro.annealer = annealer_options(o);
     auto r = binpack::solve_rlho(*model, inst, ro);
     packing = r.packing;
     extra = {{"rl_bins", r.rl_bins},

@@ -86,6 +86,17 @@ Json quality(const std::vector<int64_t>& labels, const Dataset& data, const std:
   return j;
 }
 
+/// Spectral-clustering settings of the command (used by --method spectral and the ncut warm start).
+SpectralOptions spectral_options(const ClusterCliOptions& o) {
+  SpectralOptions so;
+  so.k = o.k;
+  so.eigenvectors = o.eigenvectors;
+  so.restarts = o.restarts;
+  so.candidates = o.candidates;
+  so.seed = o.common.seed;
+  return so;
+}
+
 std::vector<int64_t> all_rows(int64_t n) {
   std::vector<int64_t> r(n);
   for (int64_t i = 0; i < n; ++i) r[i] = i;
@@ -148,13 +159,7 @@ void run_cluster(ClusterCliOptions& o) {
   } else if (method == "spectral") {
     auto x = FeatureTransform::fit(data.features(), o.transform).apply(data.features());
     auto g = build_affinity_graph(x, o.affinity);
-    SpectralOptions so;
-    so.k = o.k;
-    so.eigenvectors = o.eigenvectors;
-    so.restarts = o.restarts;
-    so.candidates = o.candidates;
-    so.seed = o.common.seed;
-    auto r = spectral_clustering(g, so);
+    auto r = spectral_clustering(g, spectral_options(o));
     labels = r.labels;
     detail["candidate_ncut"] = r.candidate_ncut;
     detail["eigenvalues"] = std::vector<double>(r.embedding.values.data_ptr<double>(),
@@ -179,7 +184,8 @@ void run_cluster(ClusterCliOptions& o) {
       detail["model"] = o.common.model;
     } else {
       auto transform = FeatureTransform::fit(train.features(), o.transform);
-      auto g = build_affinity_graph(transform.apply(train.features()), o.affinity);
+      const auto z = transform.apply(train.features());
+      auto g = build_affinity_graph(z, o.affinity);
       spdlog::info("affinity graph: {} nodes, {} edges ({}-NN, {})", g.num_nodes(), g.num_edges(),
                    o.affinity.neighbors, o.affinity.kernel);
       NcutTrainHistory history;
@@ -187,16 +193,11 @@ void run_cluster(ClusterCliOptions& o) {
       NystromExtension extension;
       const bool spectral_input = o.train.input != "features";
       if (o.warm_start == "spectral" || spectral_input) {
-        SpectralOptions so;
-        so.k = o.k;
-        so.eigenvectors = o.eigenvectors;
-        so.restarts = o.restarts;
-        so.candidates = o.candidates;
-        so.seed = o.common.seed;
+        SpectralOptions so = spectral_options(o);
         so.validate(g.num_nodes());
         auto embedding = spectral_embedding(g, so.eigenvectors > 0 ? so.eigenvectors : so.k, so);
         if (spectral_input) {
-          extension = NystromExtension::fit(transform.apply(train.features()), g, embedding, o.affinity);
+          extension = NystromExtension::fit(z, g, embedding, o.affinity);
           detail["embedding_dim"] = extension.dim();
         }
         if (o.warm_start == "spectral") {

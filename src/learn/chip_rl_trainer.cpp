@@ -65,19 +65,6 @@ struct TorchThreadsGuard {
   }
 };
 
-/// Index of a sample from probabilities p (sum 1) with one uniform draw; never a zero-probability cell.
-int sample_cell(const float* p, int n, double u) {
-  double acc = 0;
-  int last = -1;
-  for (int i = 0; i < n; ++i) {
-    if (p[i] <= 0) continue;
-    last = i;
-    acc += p[i];
-    if (u < acc) return i;
-  }
-  return last;  // rounding: the last cell with positive probability
-}
-
 std::string metric_name(const std::string& task) {
   std::string s = "proxy_";
   for (char c : task) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -137,7 +124,8 @@ ChipRlRollout run_chip_episode(ChipPolicy& policy, const ChipRlEnv& env, const t
     int cell;
     if (rng != nullptr) {
       auto p = log_p.exp().contiguous();
-      cell = sample_cell(p.data_ptr<float>(), cells, uniform01(*rng));
+      const float* pp = p.data_ptr<float>();
+      cell = static_cast<int>(sample_categorical(cells, uniform01(*rng), [&](int64_t i) { return pp[i]; }));
     } else {
       cell = static_cast<int>(log_p.argmax().item<int64_t>());
     }

@@ -117,15 +117,7 @@ std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& l
         for (int64_t d = 1; d < D; ++d)
           if (la[v][d] > la[v][a]) a = d;
       } else {
-        double u = uniform01(rng), acc = 0;
-        a = D - 1;
-        for (int64_t d = 0; d < D; ++d) {
-          acc += std::exp(la[v][d]);
-          if (u < acc) {
-            a = d;
-            break;
-          }
-        }
+        a = sample_categorical(D, uniform01(rng), [&](int64_t d) { return std::exp(la[v][d]); });
       }
       aa[k][v] = a;
       lpa[k] += la[v][a];

@@ -49,15 +49,8 @@ BinpackRollout binpack_rollout(BinpackPolicy& policy, const BinPackingInstance& 
         for (int64_t a = 1; a < k; ++a)
           if (acc[a] > acc[choice]) choice = a;
       } else {
-        double r = uniform01(rng), cum = 0;
-        choice = k - 1;
-        for (int64_t a = 0; a < k; ++a) {
-          cum += std::exp(static_cast<double>(acc[a]));
-          if (r < cum) {
-            choice = a;
-            break;
-          }
-        }
+        choice = sample_categorical(k, uniform01(rng),
+                                    [&](int64_t a) { return std::exp(static_cast<double>(acc[a])); });
       }
       log_prob = acc[choice];
       value = v[0].item<float>();

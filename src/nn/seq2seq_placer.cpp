@@ -55,15 +55,7 @@ Seq2SeqSample Seq2SeqPlacerImpl::sample(const GroupSequenceTensors& in, int64_t 
         for (int64_t d = 1; d < D; ++d)
           if (pa[k][d] > pa[k][a]) a = d;
       } else {
-        double u = uniform01(rng), acc = 0;
-        a = D - 1;
-        for (int64_t d = 0; d < D; ++d) {
-          acc += pa[k][d];
-          if (u < acc) {
-            a = d;
-            break;
-          }
-        }
+        a = sample_categorical(D, uniform01(rng), [&](int64_t d) { return static_cast<double>(pa[k][d]); });
       }
       chosen[k] = a;
       actions_a[k][t] = a;

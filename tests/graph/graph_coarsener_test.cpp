@@ -20,7 +20,9 @@ TEST(GraphCoarsener, PreservesWeightsAndCutOfARespectedPartition) {
   std::vector<int> coarse_part(level.graph.num_nodes(), -1);
   for (int64_t v = 0; v < g.num_nodes(); ++v) {
     int64_t c = level.fine_to_coarse[v];
-    if (coarse_part[c] >= 0) EXPECT_EQ(coarse_part[c], part[v]);  // matching stays inside blocks
+    if (coarse_part[c] >= 0) {
+      EXPECT_EQ(coarse_part[c], part[v]);  // matching stays inside blocks
+    }
     coarse_part[c] = part[v];
   }
   EXPECT_DOUBLE_EQ(edge_cut(level.graph, coarse_part), edge_cut(g, part));

@@ -24,4 +24,21 @@ inline int64_t uniform_int(Rng& rng, int64_t n) {
   return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
 }
 
+/// Index drawn from the categorical distribution prob(0..n-1) (summing to 1) with one uniform u in
+/// [0, 1): the first index whose cumulative probability exceeds u. A zero-probability index is never
+/// returned; when rounding leaves u above the total, the last positive index is. -1 when all are 0.
+template <typename Prob>
+int64_t sample_categorical(int64_t n, double u, Prob&& prob) {
+  double acc = 0;
+  int64_t last = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    const double p = prob(i);
+    if (p <= 0) continue;
+    last = i;
+    acc += p;
+    if (u < acc) return i;
+  }
+  return last;
+}
+
 }  // namespace tessera
