@@ -40,6 +40,7 @@ tessera_test(core_tests
     tests/core/text_reader_test.cpp
     tests/core/atomic_file_test.cpp
     tests/core/parallel_test.cpp
+    tests/core/random_test.cpp
     tests/graph/graph_test.cpp
     tests/learn/ppo_test.cpp
     tests/learn/checkpoint_test.cpp
