@@ -3,6 +3,7 @@
 // devices::add_learned_placers.)
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -12,6 +13,8 @@
 #include "tessera/core/error.h"
 #include "tessera/core/json.h"
 #include "tessera/core/log.h"
+#include "tessera/cost/device_simulator.h"
+#include "tessera/heuristics/device_placer.h"
 #include "tessera/io/device_model_reader.h"
 #include "tessera/learn/gdp_trainer.h"
 #include "tessera/problems/cluster.h"
@@ -37,6 +40,8 @@ struct TrainArgs {
   double time_budget = 0;
   int64_t max_ops = 200000;
   int hidden = 64;
+  std::vector<std::string> imitate;
+  int imitation_epochs = 150;
 };
 
 std::vector<std::string> collect_models(const std::vector<std::string>& inputs, const std::vector<std::string>& exclude) {
@@ -62,9 +67,65 @@ std::vector<std::string> collect_models(const std::vector<std::string>& inputs, 
   return kept;
 }
 
+/// Device ids renumbered by first use in topological order (devices are interchangeable on a
+/// homogeneous cluster, and one numbering makes the teachers of different graphs agree).
+std::vector<int> canonical_devices(const devices::DeviceGraph& graph, const std::vector<int>& placement) {
+  std::vector<int> map(*std::max_element(placement.begin(), placement.end()) + 1, -1);
+  int next = 0;
+  for (int op : graph.topological_order())
+    if (map[placement[op]] < 0) map[placement[op]] = next++;
+  std::vector<int> out(placement.size());
+  for (size_t v = 0; v < placement.size(); ++v) out[v] = map[placement[v]];
+  return out;
+}
+
+/// The imitation teacher of a task: the best of the named classical placers by the simulator's score,
+/// renumbered canonically when that does not change the score (homogeneous devices).
+std::vector<int> teacher_placement(const devices::PlacementTask& task, const std::vector<std::string>& methods,
+                                   const TrainArgs& a) {
+  devices::PlacerRegistry registry;
+  devices::add_classical_placers(registry);
+  devices::PlaceOptions po;
+  po.seed = a.common.seed;
+  po.threads = a.common.threads;
+  po.progress = false;
+  devices::SimOptions so;
+  so.critical_path = false;
+  std::vector<int> best;
+  double best_score = std::numeric_limits<double>::infinity();
+  std::string best_method;
+  for (const auto& m : methods) {
+    auto placer = registry.create(m);
+    devices::Placement p;
+    try {
+      p = devices::run_placer(*placer, *task.graph, *task.cluster, po);
+    } catch (const UsageError& e) {  // e.g. "expert" on a graph without an expert split
+      spdlog::debug("devices train: teacher {} skipped on {}: {}", m, task.name, e.what());
+      continue;
+    }
+    double score = devices::simulate(*task.graph, *task.cluster, p.device, so).score;
+    if (score < best_score) {
+      best_score = score;
+      best = p.device;
+      best_method = m;
+    }
+  }
+  if (best.empty()) throw UsageError("devices train: no --imitate placer could place " + task.name);
+  std::vector<int> canonical = canonical_devices(*task.graph, best);
+  const double canonical_score = devices::simulate(*task.graph, *task.cluster, canonical, so).score;
+  if (canonical_score <= best_score * (1 + 1e-9)) best = std::move(canonical);
+  spdlog::info("devices train: teacher of {} is {} (step score {:.4f})", task.name, best_method, best_score);
+  return best;
+}
+
 void run_train(const GlobalOptions& global, TrainArgs& a) {
   start(global, a.common);
   if (a.common.out.empty()) throw UsageError("devices train: --out MODEL.pt is required");
+  if (!a.imitate.empty()) {
+    devices::PlacerRegistry registry;
+    devices::add_classical_placers(registry);
+    for (const auto& m : a.imitate) (void)registry.create(m);  // UsageError listing the names when unknown
+  }
   auto files = collect_models(a.inputs, a.exclude);
   devices::ModelOptions mo;
   mo.training = a.training;
@@ -102,6 +163,13 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
     policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden));
   }
   devices::GdpTrainer trainer(policy, tasks, o, a.max_ops);
+  double imitation_loss = -1;
+  if (!a.imitate.empty() && trainer.iteration() == 0) {
+    std::vector<std::vector<int>> teachers;
+    for (const auto& t : tasks) teachers.push_back(teacher_placement(t, a.imitate, a));
+    imitation_loss = trainer.imitate(teachers, a.imitation_epochs);
+    spdlog::info("devices train: imitation cross-entropy {:.4f} after {} epochs", imitation_loss, a.imitation_epochs);
+  }
   trainer.train();
   Json meta_tasks = Json::array();
   for (const auto& t : tasks) meta_tasks.push_back(t.name);
@@ -110,6 +178,7 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   Json result = {{"model", a.common.out}, {"iterations", trainer.iteration()},
                  {"evaluations", trainer.evaluations()}, {"wall_seconds", trainer.wall_seconds()},
                  {"tasks", Json::array()}};
+  if (imitation_loss >= 0) result["imitation_cross_entropy"] = imitation_loss;
   for (size_t t = 0; t < tasks.size(); ++t) {
     const auto& b = trainer.best()[t];
     result["tasks"].push_back({{"task", tasks[t].name}, {"best_step_time", b.step_time}, {"feasible", b.feasible},
@@ -150,6 +219,13 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--checkpoint-every", args->checkpoint_every, "Iterations between checkpoints")->capture_default_str();
   cmd->add_flag("--resume", args->resume, "Continue from --checkpoint when it exists");
   cmd->add_option("--log", args->log, "Training log prefix (PREFIX.csv, .json, _reward.svg)");
+  cmd->add_option("--imitate", args->imitate,
+                  "Classical placers whose best placement of each training graph the policy imitates "
+                  "(cross-entropy) before PPO, e.g. m-topo,m-etf,metis")
+      ->delimiter(',');
+  cmd->add_option("--imitation-epochs", args->imitation_epochs, "Gradient steps of the imitation phase")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--time-budget", args->time_budget, "Stop after this many seconds (0 = none)")->capture_default_str();
   cmd->callback([&global, args] { run_train(global, *args); });
 }

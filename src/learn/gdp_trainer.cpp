@@ -278,6 +278,45 @@ void GdpTrainer::train() {
   bar.finish();
 }
 
+double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int epochs) {
+  if (teachers.size() != tasks_.size())
+    throw Error("gdp: imitate needs one teacher placement per task (" + std::to_string(tasks_.size()) + "), got " +
+                std::to_string(teachers.size()));
+  std::vector<torch::Tensor> targets(tasks_.size());
+  for (size_t t = 0; t < tasks_.size(); ++t) {
+    if (teachers[t].empty()) continue;
+    if (static_cast<int64_t>(teachers[t].size()) != tasks_[t].graph->num_ops())
+      throw Error("gdp: teacher placement of task '" + tasks_[t].name + "' has the wrong size");
+    targets[t] = torch::tensor(std::vector<int64_t>(teachers[t].begin(), teachers[t].end()), torch::kInt64);
+  }
+  ProgressBar bar("gdp imitation", epochs, options_.progress);
+  auto& opt = ppo_.optimizer();
+  double loss_value = 0;
+  policy_->train();
+  for (int e = 0; e < epochs; ++e) {
+    opt.zero_grad();
+    torch::Tensor loss = torch::zeros({});
+    int used = 0;
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      if (!targets[t].defined()) continue;
+      auto logits = policy_->forward(inputs_[t], tasks_[t].cluster->num_devices());
+      loss = loss + torch::nn::functional::cross_entropy(logits, targets[t]);
+      ++used;
+    }
+    if (used == 0) break;
+    loss = loss / used;
+    loss.backward();
+    if (options_.ppo.max_grad_norm > 0)
+      torch::nn::utils::clip_grad_norm_(policy_->parameters(), options_.ppo.max_grad_norm);
+    opt.step();
+    loss_value = loss.item<double>();
+    bar.set_status(fmt::format("cross-entropy {:.4f}", loss_value));
+    bar.set(e + 1);
+  }
+  bar.finish();
+  return loss_value;
+}
+
 void GdpTrainer::save(const std::string& path) {
   Json meta = gdp_model_meta(policy_->options(), max_ops_);
   Json best = Json::array();

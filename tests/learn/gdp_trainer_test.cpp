@@ -58,6 +58,24 @@ TEST_F(GdpTrainerTest, LearnsToSplitTheBranches) {
   EXPECT_EQ(t.best()[0].placement.size(), static_cast<size_t>(graph.num_ops()));
 }
 
+TEST_F(GdpTrainerTest, ImitationReproducesTheTeacherPlacement) {
+  // Teacher: ops alternate between the two devices, which no untrained policy does by chance.
+  std::vector<int> teacher(graph.num_ops());
+  for (int v = 0; v < graph.num_ops(); ++v) teacher[v] = v % 2;
+  GdpTrainer t(small_policy(), tasks(), quick(0));
+  const double loss = t.imitate({teacher}, 150);
+  EXPECT_LT(loss, 0.1);
+  torch::NoGradGuard guard;
+  t.policy()->eval();
+  auto logits = t.policy()->forward(op_graph_tensors(graph, cluster_context(graph, cluster)), 2);
+  auto greedy = logits.argmax(1);
+  int agree = 0;
+  for (int v = 0; v < graph.num_ops(); ++v) agree += greedy[v].item<int64_t>() == teacher[v] ? 1 : 0;
+  EXPECT_EQ(agree, graph.num_ops());
+  EXPECT_THROW(t.imitate({}, 1), Error);                        // one teacher per task
+  EXPECT_THROW(t.imitate({std::vector<int>{0, 1}}, 1), Error);  // wrong size
+}
+
 TEST_F(GdpTrainerTest, SameSeedSameResult) {
   GdpTrainer a(small_policy(), tasks(), quick(3));
   GdpTrainer b(small_policy(), tasks(), quick(3));

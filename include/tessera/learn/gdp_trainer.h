@@ -16,6 +16,10 @@
 // Checkpoints (learn::save_checkpoint, atomic) hold the policy, the Adam state and the training state
 // (iteration, evaluations, log rows, best placements); a resumed run continues exactly where the
 // checkpoint was written (random streams derive from (seed, iteration)).
+//
+// Optionally the policy first imitates teacher placements (imitate(): per-op cross-entropy), so that
+// PPO starts from a policy that already splits graphs the way a good classical placer does instead of
+// from a uniform one, whose samples scatter ops over all devices.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -97,6 +101,11 @@ class GdpTrainer {
 
   /// Runs the remaining iterations (after a resume, from the checkpoint's iteration on).
   void train();
+  /// Behaviour cloning before PPO: `epochs` Adam steps (the PPO optimizer) on the mean per-op
+  /// cross-entropy between the policy and one teacher placement per task (an empty teacher leaves its
+  /// task out). Teachers come from the classical placers on the training graphs. Returns the mean
+  /// loss of the last epoch.
+  double imitate(const std::vector<std::vector<int>>& teachers, int epochs);
   /// Saves the policy (+ optimizer and training state) atomically.
   void save(const std::string& path);
   /// Restores from a checkpoint (InputError when it does not match the tasks or the network).
