@@ -119,6 +119,27 @@ ChipRlObservation ChipRlEpisode::observe() const {
   obs.spatial = torch::zeros({kChipRlSpatialChannels, rows, cols});
   auto s = obs.spatial.accessor<float, 3>();
   float max_placed = 0, max_soft = 0;
+  // Channel 6: the weighted Manhattan distance from each cell centre to the placed neighbours (hard
+  // macros and ports), i.e. the wirelength the macro adds there, scaled to [0, 1] (0 = shortest).
+  // Σ w·|x - x_i| depends on the column only and Σ w·|y - y_i| on the row only.
+  std::vector<double> wire_col(cols, 0.0), wire_row(rows, 0.0);
+  bool any_placed = false;
+  for (const auto& nb : env_->neighbors(obs.macro_node)) {
+    const Node& nd = nl.node(nb.node);
+    if (!(nd.type == NodeType::kPort || (nd.type == NodeType::kHardMacro && canvas_.is_placed(nb.node)))) continue;
+    any_placed = true;
+    for (int c = 0; c < cols; ++c)
+      wire_col[c] += nb.weight * std::abs(canvas_.cell_center(c).x - placement_.x[nb.node]);
+    for (int r = 0; r < rows; ++r)
+      wire_row[r] += nb.weight * std::abs(canvas_.cell_center(r * cols).y - placement_.y[nb.node]);
+  }
+  double wire_min = 0, wire_span = 0;
+  if (any_placed) {
+    wire_min =
+        *std::min_element(wire_col.begin(), wire_col.end()) + *std::min_element(wire_row.begin(), wire_row.end());
+    wire_span = *std::max_element(wire_col.begin(), wire_col.end()) +
+                *std::max_element(wire_row.begin(), wire_row.end()) - wire_min;
+  }
   for (const auto& nb : env_->neighbors(obs.macro_node)) {
     const Node& nd = nl.node(nb.node);
     int channel;
@@ -142,6 +163,7 @@ ChipRlObservation ChipRlEpisode::observe() const {
       if (max_soft > 0) s[3][r][c] /= max_soft;
       s[4][r][c] = cols > 1 ? static_cast<float>(c) / (cols - 1) : 0.5f;
       s[5][r][c] = rows > 1 ? static_cast<float>(r) / (rows - 1) : 0.5f;
+      if (wire_span > 0) s[6][r][c] = static_cast<float>((wire_col[c] + wire_row[r] - wire_min) / wire_span);
     }
   return obs;
 }

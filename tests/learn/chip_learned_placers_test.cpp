@@ -91,8 +91,12 @@ TEST_F(RlPlacerTest, ModelWithAnotherFeatureSizeIsAnInputError) {
   learn::save_checkpoint(path, *policy,
                          Json{{"kind", kChipRlModelKind},
                               {"features", kChipRlFeatureSet},
-                              {"config", {{"node_features", 5}, {"spatial_channels", 6}, {"hidden", 32},
-                                          {"gcn_layers", 3}, {"deconv_channels", 16}}}});
+                              {"config",
+                               {{"node_features", 5},
+                                {"spatial_channels", kChipRlSpatialChannels},
+                                {"hidden", 32},
+                                {"gcn_layers", 3},
+                                {"deconv_channels", 16}}}});
   EXPECT_THROW(place(path), InputError);
 }
 

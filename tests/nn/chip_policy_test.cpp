@@ -21,7 +21,7 @@ Synthetic make_synthetic(int64_t rows = 5, int64_t cols = 7) {
   s.graph.edge_dst = torch::tensor({1, 2, 3, 4, 5, 0}, torch::kInt64);
   s.graph.edge_weight = torch::rand({6});
   s.state.macro_node = torch::tensor({0, 3}, torch::kInt64);
-  s.state.spatial = torch::rand({2, 6, rows, cols});
+  s.state.spatial = torch::rand({2, ChipPolicyOptions{}.spatial_channels, rows, cols});
   s.state.mask = torch::rand({2, rows * cols}) > 0.6;
   s.state.mask.index_put_({0, std::min<int64_t>(3, rows * cols - 1)}, true);
   s.state.mask.index_put_({1, std::min<int64_t>(11, rows * cols - 1)}, true);
@@ -82,7 +82,7 @@ TEST(ChipPolicy, LearnsToFollowASpatialChannel) {
   auto s = make_synthetic(8, 8);
   const int64_t b = 8;
   s.state.macro_node = torch::randint(0, 6, {b}, torch::kInt64);
-  s.state.spatial = torch::zeros({b, 6, 8, 8});
+  s.state.spatial = torch::zeros({b, ChipPolicyOptions{}.spatial_channels, 8, 8});
   auto target = torch::randint(0, 64, {b}, torch::kInt64);
   for (int64_t i = 0; i < b; ++i) s.state.spatial.index_put_({i, 2, target[i].item<int64_t>() / 8, target[i].item<int64_t>() % 8}, 1.0);
   s.state.mask = torch::ones({b, 64}, torch::kBool);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "tessera/core/error.h"
 #include "tessera/core/random.h"
 #include "tessera/problems/random_netlist.h"
@@ -104,6 +107,44 @@ TEST(ChipRlEnv, OccupancyAndPullChannels) {
   EXPECT_NEAR(second.spatial[1].sum().item<float>(), covered, 1e-3 * covered + 1e-4);
   EXPECT_LE(second.spatial[2].max().item<float>(), 1.0f);
   EXPECT_LE(second.spatial[3].max().item<float>(), 1.0f);
+}
+
+TEST(ChipRlEnv, WireFieldMatchesABruteForceDistanceSum) {
+  RandomNetlistOptions o;
+  o.hard_macros = 8;
+  ChipRlEnv env(generated_task(o, 3), fast_env());
+  ChipRlEpisode ep(env);
+  const Netlist& nl = env.netlist();
+  for (int k = 0; k < 4; ++k) {
+    auto obs = ep.observe();
+    const int64_t macro = env.order()[k];
+    // Brute force: Σ weight · Manhattan distance from every cell centre to the placed neighbours.
+    ChipCanvas canvas(nl, env.task().spec);
+    const int cells = env.rows() * env.cols();
+    std::vector<double> d(cells, 0.0);
+    bool any = false;
+    for (const auto& nb : env.neighbors(env.graph_node(macro))) {
+      const Node& nd = nl.node(nb.node);
+      const bool placed = nd.type == NodeType::kPort ||
+                          (nd.type == NodeType::kHardMacro &&
+                           std::find(env.order().begin(), env.order().begin() + k, nb.node) != env.order().begin() + k);
+      if (!placed) continue;
+      any = true;
+      for (int c = 0; c < cells; ++c) {
+        Point p = canvas.cell_center(c);
+        d[c] += nb.weight * (std::abs(p.x - ep.placement().x[nb.node]) + std::abs(p.y - ep.placement().y[nb.node]));
+      }
+    }
+    auto field = obs.spatial[6].flatten();
+    if (!any) {
+      EXPECT_EQ(field.abs().max().item<float>(), 0.0f);
+    } else {
+      const double lo = *std::min_element(d.begin(), d.end()), hi = *std::max_element(d.begin(), d.end());
+      for (int c = 0; c < cells; ++c)
+        EXPECT_NEAR(field[c].item<float>(), (d[c] - lo) / (hi - lo), 1e-4) << "cell " << c;
+    }
+    ep.step(static_cast<int>(obs.mask.nonzero()[0][0].item<int64_t>()));
+  }
 }
 
 TEST(ChipRlEnv, FallsBackWhenNoLegalCellIsLeft) {

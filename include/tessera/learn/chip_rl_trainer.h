@@ -28,7 +28,7 @@ namespace tessera::chip {
 
 /// Model-file kind and feature-set id checked when a model is loaded.
 inline constexpr const char* kChipRlModelKind = "chip_rl";
-inline constexpr const char* kChipRlFeatureSet = "chip_rl_v1";
+inline constexpr const char* kChipRlFeatureSet = "chip_rl_v2";  // v2: + wire-field channel
 
 struct ChipRlTrainerOptions {
   int iterations = 50;

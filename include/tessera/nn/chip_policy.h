@@ -37,7 +37,7 @@ struct ChipStateInput {
 
 struct ChipPolicyOptions {
   int64_t node_features = 8;      ///< F
-  int64_t spatial_channels = 6;   ///< S
+  int64_t spatial_channels = 7;   ///< S
   int64_t hidden = 32;            ///< embedding width d
   int64_t gcn_layers = 3;
   int64_t deconv_channels = 16;   ///< channels of the first transposed-convolution map

@@ -13,6 +13,7 @@
 //   0 legal mask of the current macro      1 occupancy of placed hard macros (covered fraction)
 //   2 pull of the current macro's placed neighbours (hard macros, ports): Σ net weight per cell
 //   3 pull of its soft-macro neighbours at their current positions   4, 5 column / row coordinate
+//   6 wire field: weighted Manhattan distance from the cell to the placed neighbours, scaled to [0, 1]
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -30,7 +31,7 @@
 namespace tessera::chip {
 
 inline constexpr int64_t kChipRlNodeFeatures = 8;
-inline constexpr int64_t kChipRlSpatialChannels = 6;
+inline constexpr int64_t kChipRlSpatialChannels = 7;
 
 /// One netlist to train on or to place: the netlist, its canvas/grid and the starting placement
 /// (ports, fixed macros, initial soft-macro positions).
