@@ -81,10 +81,8 @@ std::vector<int> canonical_devices(const devices::DeviceGraph& graph, const std:
 
 /// The imitation teacher of a task: the best of the named classical placers by the simulator's score,
 /// renumbered canonically when that does not change the score (homogeneous devices).
-std::vector<int> teacher_placement(const devices::PlacementTask& task, const std::vector<std::string>& methods,
-                                   const TrainArgs& a) {
-  devices::PlacerRegistry registry;
-  devices::add_classical_placers(registry);
+std::vector<int> teacher_placement(const devices::PlacementTask& task, const devices::PlacerRegistry& registry,
+                                   const std::vector<std::string>& methods, const TrainArgs& a) {
   devices::PlaceOptions po;
   po.seed = a.common.seed;
   po.threads = a.common.threads;
@@ -121,11 +119,9 @@ std::vector<int> teacher_placement(const devices::PlacementTask& task, const std
 void run_train(const GlobalOptions& global, TrainArgs& a) {
   start(global, a.common);
   if (a.common.out.empty()) throw UsageError("devices train: --out MODEL.pt is required");
-  if (!a.imitate.empty()) {
-    devices::PlacerRegistry registry;
-    devices::add_classical_placers(registry);
-    for (const auto& m : a.imitate) (void)registry.create(m);  // UsageError listing the names when unknown
-  }
+  devices::PlacerRegistry teachers;
+  devices::add_classical_placers(teachers);
+  for (const auto& m : a.imitate) (void)teachers.create(m);  // UsageError listing the names when unknown
   auto files = collect_models(a.inputs, a.exclude);
   devices::ModelOptions mo;
   mo.training = a.training;
@@ -165,9 +161,9 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   devices::GdpTrainer trainer(policy, tasks, o, a.max_ops);
   double imitation_loss = -1;
   if (!a.imitate.empty() && trainer.iteration() == 0) {
-    std::vector<std::vector<int>> teachers;
-    for (const auto& t : tasks) teachers.push_back(teacher_placement(t, a.imitate, a));
-    imitation_loss = trainer.imitate(teachers, a.imitation_epochs);
+    std::vector<std::vector<int>> targets;
+    for (const auto& t : tasks) targets.push_back(teacher_placement(t, teachers, a.imitate, a));
+    imitation_loss = trainer.imitate(targets, a.imitation_epochs);
     spdlog::info("devices train: imitation cross-entropy {:.4f} after {} epochs", imitation_loss, a.imitation_epochs);
   }
   trainer.train();

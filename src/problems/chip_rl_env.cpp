@@ -126,26 +126,15 @@ ChipRlObservation ChipRlEpisode::observe() const {
   bool any_placed = false;
   for (const auto& nb : env_->neighbors(obs.macro_node)) {
     const Node& nd = nl.node(nb.node);
-    if (!(nd.type == NodeType::kPort || (nd.type == NodeType::kHardMacro && canvas_.is_placed(nb.node)))) continue;
-    any_placed = true;
-    for (int c = 0; c < cols; ++c)
-      wire_col[c] += nb.weight * std::abs(canvas_.cell_center(c).x - placement_.x[nb.node]);
-    for (int r = 0; r < rows; ++r)
-      wire_row[r] += nb.weight * std::abs(canvas_.cell_center(r * cols).y - placement_.y[nb.node]);
-  }
-  double wire_min = 0, wire_span = 0;
-  if (any_placed) {
-    wire_min =
-        *std::min_element(wire_col.begin(), wire_col.end()) + *std::min_element(wire_row.begin(), wire_row.end());
-    wire_span = *std::max_element(wire_col.begin(), wire_col.end()) +
-                *std::max_element(wire_row.begin(), wire_row.end()) - wire_min;
-  }
-  for (const auto& nb : env_->neighbors(obs.macro_node)) {
-    const Node& nd = nl.node(nb.node);
     int channel;
-    if (nd.type == NodeType::kPort || (nd.type == NodeType::kHardMacro && canvas_.is_placed(nb.node)))
+    if (nd.type == NodeType::kPort || (nd.type == NodeType::kHardMacro && canvas_.is_placed(nb.node))) {
       channel = 2;
-    else if (nd.type == NodeType::kSoftMacro)
+      any_placed = true;
+      for (int c = 0; c < cols; ++c)
+        wire_col[c] += nb.weight * std::abs(canvas_.cell_center(c).x - placement_.x[nb.node]);
+      for (int r = 0; r < rows; ++r)
+        wire_row[r] += nb.weight * std::abs(canvas_.cell_center(r * cols).y - placement_.y[nb.node]);
+    } else if (nd.type == NodeType::kSoftMacro)
       channel = 3;
     else
       continue;
@@ -153,6 +142,13 @@ ChipRlObservation ChipRlEpisode::observe() const {
     float& v = s[channel][cell / cols][cell % cols];
     v += static_cast<float>(nb.weight);
     (channel == 2 ? max_placed : max_soft) = std::max(channel == 2 ? max_placed : max_soft, v);
+  }
+  double wire_min = 0, wire_span = 0;
+  if (any_placed) {
+    wire_min =
+        *std::min_element(wire_col.begin(), wire_col.end()) + *std::min_element(wire_row.begin(), wire_row.end());
+    wire_span = *std::max_element(wire_col.begin(), wire_col.end()) +
+                *std::max_element(wire_row.begin(), wire_row.end()) - wire_min;
   }
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
