@@ -41,7 +41,8 @@ struct TrainArgs {
   int64_t max_ops = 200000;
   int hidden = 64;
   std::vector<std::string> imitate;
-  int imitation_epochs = 150;
+  int imitation_epochs = 40;
+  bool per_op_actions = false;
 };
 
 std::vector<std::string> collect_models(const std::vector<std::string>& inputs, const std::vector<std::string>& exclude) {
@@ -149,11 +150,14 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   o.resume = a.resume;
   o.log_prefix = a.log;
   o.time_budget = a.time_budget;
+  o.group_actions = !a.per_op_actions;
   nn::GdpPolicy policy{nullptr};
   if (!a.common.model.empty()) {
     Json meta;
     policy = devices::load_gdp_model(a.common.model, &meta);
-    spdlog::info("devices train: continuing from {}", a.common.model);
+    o.group_actions = devices::gdp_group_actions(meta);
+    spdlog::info("devices train: continuing from {} (decisions per {})", a.common.model,
+                 o.group_actions ? "co-location group" : "op");
   } else {
     torch::manual_seed(static_cast<int64_t>(derive_seed(a.common.seed, 23) & 0x7fffffff));
     policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden));
@@ -223,6 +227,9 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--time-budget", args->time_budget, "Stop after this many seconds (0 = none)")->capture_default_str();
+  cmd->add_flag("--per-op-actions", args->per_op_actions,
+                "Sample one device per op and enforce co-location afterwards (models of stop 9 and before) "
+                "instead of one per co-location group");
   cmd->callback([&global, args] { run_train(global, *args); });
 }
 

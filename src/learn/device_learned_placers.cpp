@@ -16,16 +16,17 @@ namespace tessera::devices {
 
 namespace {
 
-const std::set<std::string> kExtraKeys = {"iterations", "samples", "zero_shot_samples", "max_groups", "scratch",
-                                          "checkpoint", "resume", "log", "learning_rate"};
+const std::set<std::string> kExtraKeys = {"iterations", "samples",    "zero_shot_samples", "max_groups",
+                                          "scratch",    "group_actions", "checkpoint",     "resume",
+                                          "log",        "learning_rate"};
 
 void check_extra(const Json& extra, const std::string& method) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
   for (const auto& [key, value] : extra.items())
     if (!kExtraKeys.count(key))
       throw UsageError(method + ": unknown --extra key \"" + key +
-                       "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, checkpoint, "
-                       "resume, log, learning_rate)");
+                       "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, group_actions, "
+                       "checkpoint, resume, log, learning_rate)");
 }
 
 template <typename T>
@@ -108,12 +109,14 @@ class GdpPlacer : public Placer {
       torch::manual_seed(static_cast<int64_t>(derive_seed(options.seed, 23) & 0x7fffffff));
       policy = nn::GdpPolicy(nn::GdpPolicyOptions());
       p.info["mode"] = "scratch";
+      o.group_actions = extra_value(x, "group_actions", true, name());
     } else {
       model = options.model_path.empty() ? default_gdp_model_path() : options.model_path;
       Json meta;
       policy = load_gdp_model(model, &meta);
       check_gdp_limits(meta, model, graph, cluster);
       max_ops = meta["limits"]["max_ops"].get<int64_t>();
+      o.group_actions = gdp_group_actions(meta);  // fine-tune with the model's decision unit
       p.info["mode"] = options.finetune_steps > 0 ? "finetune" : "zero-shot";
       p.info["model"] = model;
     }
@@ -131,7 +134,8 @@ class GdpPlacer : public Placer {
       torch::NoGradGuard guard;
       policy->eval();
       Stopwatch inference;
-      auto logits = policy->forward(op_graph_tensors(graph, cluster_context(graph, cluster)), cluster.num_devices());
+      auto input = op_graph_tensors(graph, cluster_context(graph, cluster));
+      auto logits = decision_logits(policy->forward(input, cluster.num_devices()), input, o.group_actions);
       inference_seconds = inference.seconds();
       Rng rng(derive_seed(options.seed, 99));
       auto [actions, lp] = sample_placements(logits, 1 + zero_shot_samples, rng, true);
@@ -146,9 +150,7 @@ class GdpPlacer : public Placer {
       std::vector<std::vector<int>> placements(K);
       std::vector<SimResult> results(K);
       parallel_for(K, threads, [&](int64_t k, int w) {
-        const int64_t* a = actions[k].data_ptr<int64_t>();
-        placements[k].assign(a, a + graph.num_ops());
-        graph.enforce_colocation(placements[k]);
+        placements[k] = placement_from_decisions(actions[k], graph, o.group_actions);
         results[k] = sims[w]->run(placements[k]);
       });
       for (int64_t k = 0; k < K; ++k)

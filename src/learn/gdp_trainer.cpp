@@ -53,14 +53,35 @@ std::vector<float> cluster_context(const DeviceGraph& g, const Cluster& c) {
           static_cast<float>(std::log1p(static_cast<double>(g.num_ops())) / 12.0)};
 }
 
-Json gdp_model_meta(const nn::GdpPolicyOptions& o, int64_t max_ops) {
+Json gdp_model_meta(const nn::GdpPolicyOptions& o, int64_t max_ops, bool group_actions) {
   Json config = {{"num_op_types", o.num_op_types()}, {"numeric_features", o.numeric_features()},
                  {"context_features", o.context_features()}, {"type_embedding", o.type_embedding()},
                  {"hidden", o.hidden()}, {"sage_layers", o.sage_layers()},
                  {"attention_layers", o.attention_layers()}, {"heads", o.heads()}, {"ffn", o.ffn()},
                  {"segment", o.segment()}, {"max_devices", o.max_devices()}};
   return {{"kind", kGdpModelKind}, {"features", kPlacementFeatureSet}, {"config", config},
-          {"limits", {{"max_ops", max_ops}, {"max_devices", o.max_devices()}}}};
+          {"limits", {{"max_ops", max_ops}, {"max_devices", o.max_devices()}}},
+          {"actions", group_actions ? "group" : "op"}};
+}
+
+bool gdp_group_actions(const Json& meta) { return meta.value("actions", "op") == "group"; }
+
+torch::Tensor group_logits(const torch::Tensor& op_logits, const nn::OpGraphTensors& in) {
+  TORCH_CHECK(in.group.defined() && in.group.numel() == op_logits.size(0) && in.num_groups > 0,
+              "group_logits: the input has no co-location groups for its ", op_logits.size(0), " ops");
+  auto sum = torch::zeros({in.num_groups, op_logits.size(1)}, op_logits.options()).index_add(0, in.group, op_logits);
+  auto count = torch::zeros({in.num_groups}, op_logits.options()).index_add(0, in.group, torch::ones_like(in.group,
+                                                                                                       op_logits.options()));
+  return sum / count.unsqueeze(1);
+}
+
+std::vector<int> placement_from_decisions(const torch::Tensor& row, const DeviceGraph& graph, bool group_actions) {
+  auto r = row.contiguous();
+  const int64_t* a = r.data_ptr<int64_t>();
+  std::vector<int> decisions(a, a + r.numel());
+  if (group_actions) return graph.expand_group_placement(decisions);
+  graph.enforce_colocation(decisions);
+  return decisions;
 }
 
 nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out) {
@@ -198,9 +219,10 @@ void GdpTrainer::train() {
       policy_->eval();
       for (size_t t = 0; t < T; ++t) {
         Rng rng(derive_seed(options_.seed, static_cast<uint64_t>(iteration_) * 65536 + t));
-        auto logits = policy_->forward(inputs_[t], tasks_[t].cluster->num_devices());
+        auto logits = decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
+                                      options_.group_actions);
         std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false);
-        if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(tasks_[t].graph->num_ops());
+        if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(logits.size(0));
       }
     }
     // 2. Evaluate all T*K placements in parallel (results by index: deterministic).
@@ -209,10 +231,7 @@ void GdpTrainer::train() {
     std::vector<char> feasible(T * K);
     parallel_for(static_cast<int64_t>(T * K), threads, [&](int64_t i, int w) {
       size_t t = i / K, k = i % K;
-      auto row = actions[t][k];
-      const int64_t* p = row.data_ptr<int64_t>();
-      std::vector<int> placement(p, p + row.numel());
-      tasks_[t].graph->enforce_colocation(placement);
+      std::vector<int> placement = placement_from_decisions(actions[t][k], *tasks_[t].graph, options_.group_actions);
       const SimResult& r = sims[t][w]->run(placement);
       score[i] = r.score;
       step[i] = r.step_time;
@@ -251,12 +270,14 @@ void GdpTrainer::train() {
       for (int64_t j = 0; j < M; ++j) by_task[ia[j] / K].push_back(j);
       for (size_t t = 0; t < T; ++t) {
         if (by_task[t].empty()) continue;
-        auto logp = torch::log_softmax(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), 1);
+        auto logp = torch::log_softmax(decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()),
+                                                       inputs_[t], options_.group_actions),
+                                       1);
         auto entropy = -(logp.exp() * logp).sum(1).mean();
         for (int64_t j : by_task[t]) {
           int64_t k = ia[j] % K;
           lp[j] = logp.gather(1, actions[t][k].unsqueeze(1)).sum();
-          if (options_.mean_log_prob) lp[j] = lp[j] / static_cast<double>(tasks_[t].graph->num_ops());
+          if (options_.mean_log_prob) lp[j] = lp[j] / static_cast<double>(logp.size(0));
           ent[j] = entropy;
         }
       }
@@ -287,7 +308,14 @@ double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int ep
     if (teachers[t].empty()) continue;
     if (static_cast<int64_t>(teachers[t].size()) != tasks_[t].graph->num_ops())
       throw Error("gdp: teacher placement of task '" + tasks_[t].name + "' has the wrong size");
-    targets[t] = torch::tensor(std::vector<int64_t>(teachers[t].begin(), teachers[t].end()), torch::kInt64);
+    std::vector<int64_t> target(teachers[t].begin(), teachers[t].end());
+    if (options_.group_actions) {  // a group's target: the teacher's device of its heaviest op
+      std::vector<int> enforced = teachers[t];
+      tasks_[t].graph->enforce_colocation(enforced);
+      target.assign(inputs_[t].num_groups, 0);
+      for (int v = 0; v < tasks_[t].graph->num_ops(); ++v) target[tasks_[t].graph->group(v)] = enforced[v];
+    }
+    targets[t] = torch::tensor(target, torch::kInt64);
   }
   ProgressBar bar("gdp imitation", epochs, options_.progress);
   auto& opt = ppo_.optimizer();
@@ -299,7 +327,8 @@ double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int ep
     int used = 0;
     for (size_t t = 0; t < tasks_.size(); ++t) {
       if (!targets[t].defined()) continue;
-      auto logits = policy_->forward(inputs_[t], tasks_[t].cluster->num_devices());
+      auto logits = decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
+                                    options_.group_actions);
       loss = loss + torch::nn::functional::cross_entropy(logits, targets[t]);
       ++used;
     }
@@ -318,7 +347,7 @@ double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int ep
 }
 
 void GdpTrainer::save(const std::string& path) {
-  Json meta = gdp_model_meta(policy_->options(), max_ops_);
+  Json meta = gdp_model_meta(policy_->options(), max_ops_, options_.group_actions);
   Json best = Json::array();
   for (size_t t = 0; t < tasks_.size(); ++t) {
     const TaskBest& b = best_[t];
@@ -338,6 +367,9 @@ void GdpTrainer::restore(const std::string& path) {
   (void)loaded;
   learn::load_checkpoint(path, *policy_, &ppo_.optimizer());
   if (!meta.contains("state")) throw InputError(path, 0, "model file holds no training state to resume from");
+  if (gdp_group_actions(meta) != options_.group_actions)
+    throw InputError(path, 0, std::string("checkpoint decides per ") + (gdp_group_actions(meta) ? "group" : "op") +
+                                  ", this run per " + (options_.group_actions ? "group" : "op"));
   try {
     const Json& s = meta.at("state");
     const Json& best = s.at("best");

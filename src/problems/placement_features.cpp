@@ -78,6 +78,10 @@ nn::OpGraphTensors op_graph_tensors(const DeviceGraph& g, const std::vector<floa
   const auto& topo = g.topological_order();
   t.order = torch::tensor(std::vector<int64_t>(topo.begin(), topo.end()), torch::kInt64);
   t.context = torch::tensor(context, torch::kFloat32);
+  std::vector<int64_t> group(n);
+  for (int v = 0; v < n; ++v) group[v] = g.group(v);
+  t.group = torch::tensor(group, torch::kInt64);
+  t.num_groups = g.num_groups();
   return t;
 }
 

@@ -76,6 +76,71 @@ TEST_F(GdpTrainerTest, ImitationReproducesTheTeacherPlacement) {
   EXPECT_THROW(t.imitate({std::vector<int>{0, 1}}, 1), Error);  // wrong size
 }
 
+TEST(GdpGroupActions, GroupLogitsAreTheMeanOfTheGroupsOps) {
+  nn::OpGraphTensors in;
+  in.group = torch::tensor(std::vector<int64_t>{0, 1, 0, 2, 1}, torch::kInt64);
+  in.num_groups = 3;
+  auto op_logits = torch::tensor(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}).view({5, 2});
+  auto g = group_logits(op_logits, in);
+  auto expected = torch::tensor(std::vector<float>{3, 4, 6, 7, 7, 8}).view({3, 2});
+  EXPECT_TRUE(torch::allclose(g, expected)) << g;
+  in.num_groups = 0;
+  EXPECT_THROW(group_logits(op_logits, in), c10::Error);
+}
+
+TEST(GdpGroupActions, DecisionsPerGroupExpandToEveryOpOfTheGroup) {
+  auto graph = testing_graphs::two_branches(4, "paired", true);
+  ASSERT_EQ(graph.num_groups(), 2 + 4);  // in, out, and two pairs per chain
+  std::vector<int64_t> decisions(graph.num_groups());
+  for (int g = 0; g < graph.num_groups(); ++g) decisions[g] = g % 2;
+  auto placement = placement_from_decisions(torch::tensor(decisions, torch::kInt64), graph, true);
+  ASSERT_EQ(placement.size(), static_cast<size_t>(graph.num_ops()));
+  for (int v = 0; v < graph.num_ops(); ++v) EXPECT_EQ(placement[v], graph.group(v) % 2);
+  // Per-op decisions are made co-located afterwards.
+  std::vector<int64_t> per_op(graph.num_ops());
+  for (int v = 0; v < graph.num_ops(); ++v) per_op[v] = v % 2;
+  auto enforced = placement_from_decisions(torch::tensor(per_op, torch::kInt64), graph, false);
+  for (int v = 0; v < graph.num_ops(); ++v)
+    for (int u : graph.groups()[graph.group(v)]) EXPECT_EQ(enforced[u], enforced[v]);
+}
+
+TEST(GdpGroupActions, GroupPolicyLearnsAndImitatesOnACoLocatedGraph) {
+  auto graph = testing_graphs::two_branches(8, "paired", true);
+  Cluster cluster = cluster_preset("p100x2");
+  std::vector<PlacementTask> tasks = {{"paired", &graph, &cluster}};
+  GdpTrainer t(small_policy(), tasks, quick(15));
+  t.train();
+  Json rows = t.log().to_json();
+  EXPECT_LT(rows[14]["mean_score_ratio"].get<double>(), rows[0]["mean_score_ratio"].get<double>() - 0.05);
+  EXPECT_LT(t.best()[0].score / t.best()[0].reference, 0.7);
+  // Imitation targets one device per group.
+  std::vector<int> teacher(graph.num_ops());
+  for (int v = 0; v < graph.num_ops(); ++v) teacher[v] = graph.group(v) % 2;
+  GdpTrainer im(small_policy(), tasks, quick(0));
+  EXPECT_LT(im.imitate({teacher}, 150), 0.1);
+  torch::NoGradGuard guard;
+  im.policy()->eval();
+  auto in = op_graph_tensors(graph, cluster_context(graph, cluster));
+  auto greedy = group_logits(im.policy()->forward(in, 2), in).argmax(1);
+  for (int g = 0; g < graph.num_groups(); ++g) EXPECT_EQ(greedy[g].item<int64_t>(), g % 2) << "group " << g;
+}
+
+TEST_F(GdpTrainerTest, CheckpointOfTheOtherDecisionUnitIsRefused) {
+  auto dir = testing::scratch_dir();
+  auto o = quick(1);
+  o.checkpoint = dir + "/ck.pt";
+  o.group_actions = false;
+  GdpTrainer(small_policy(), tasks(), o).train();
+  Json meta;
+  load_gdp_model(o.checkpoint, &meta);
+  EXPECT_FALSE(gdp_group_actions(meta));
+  o.resume = true;
+  o.iterations = 2;
+  o.group_actions = true;
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), o), InputError);
+  EXPECT_FALSE(gdp_group_actions(Json::object()));  // older files: per op
+}
+
 TEST_F(GdpTrainerTest, SameSeedSameResult) {
   GdpTrainer a(small_policy(), tasks(), quick(3));
   GdpTrainer b(small_policy(), tasks(), quick(3));

@@ -7,8 +7,9 @@
 namespace tessera::devices::testing_graphs {
 
 /// in -> two independent chains of `per_branch` heavy ops -> out. Splitting the branches over two
-/// devices halves the step time; ops of one chain exchange 4 MB tensors.
-inline DeviceGraph two_branches(int per_branch = 8, const std::string& name = "two_branches") {
+/// devices halves the step time; ops of one chain exchange 4 MB tensors. With `paired`, ops 2i and 2i+1
+/// of each chain form a co-location group.
+inline DeviceGraph two_branches(int per_branch = 8, const std::string& name = "two_branches", bool paired = false) {
   DeviceGraph g(name);
   auto add = [&](const std::string& n, const std::string& type, double flops, double params) {
     Op op;
@@ -26,6 +27,10 @@ inline DeviceGraph two_branches(int per_branch = 8, const std::string& name = "t
   for (int i = 0; i < per_branch; ++i) {
     int a = add("a" + std::to_string(i), "MatMul", 2e11, 4e7);
     int b = add("b" + std::to_string(i), "Conv", 2e11, 4e7);
+    if (paired) {
+      g.mutable_op(a).colocation = 2 * (i / 2);
+      g.mutable_op(b).colocation = 2 * (i / 2) + 1;
+    }
     g.add_edge(prev_a, a, 4e6);
     g.add_edge(prev_b, b, 4e6);
     prev_a = a;

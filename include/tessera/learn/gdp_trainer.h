@@ -1,9 +1,13 @@
 #pragma once
 // PPO training of the GDP policy (nn::GdpPolicy) on one or many (graph, cluster) tasks at once.
 //
-// One PPO sample is one whole placement of one task: the policy's per-op distributions are sampled
-// independently, log π(placement) = Σ_ops log π(device_op) (divided by the op count when
-// mean_log_prob, the default; see below). Each iteration samples `samples`
+// One PPO sample is one whole placement of one task. With group_actions (the default) the decision
+// unit is the co-location group: a group's distribution is the softmax of the mean of its ops' logits,
+// groups are sampled independently and every op follows its group, so log π(placement) =
+// Σ_groups log π(device_group). Without it every op is sampled (the older models) and co-location is
+// enforced afterwards, which leaves the log-probabilities of the overridden ops (half of the ops of a
+// training graph: the backward ops) describing actions that never happened. The sum is divided by the
+// number of decisions when mean_log_prob, the default; see below. Each iteration samples `samples`
 // placements per task, evaluates them with the simulator in parallel (one DeviceSimulator per task
 // and worker thread; results stored by index, so runs are deterministic for a seed and thread
 // count), and runs learn::PpoTrainer on the batch.
@@ -60,6 +64,8 @@ struct GdpTrainOptions {
   /// graph), so every sample is clipped or the loss is infinite; the mean keeps the same gradient
   /// direction (the advantages are normalized anyway) with a usable trust region.
   bool mean_log_prob = true;
+  /// One decision per co-location group (see above); false = one per op (models of stop 9 and before).
+  bool group_actions = true;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -78,8 +84,11 @@ struct TaskBest {
 /// capacity, log compute time, log link-to-memory bandwidth ratio, log op count.
 std::vector<float> cluster_context(const DeviceGraph& graph, const Cluster& cluster);
 
-/// Model metadata for save_checkpoint: kind, feature set, network configuration and limits.
-Json gdp_model_meta(const nn::GdpPolicyOptions& options, int64_t max_ops);
+/// Model metadata for save_checkpoint: kind, feature set, network configuration, limits and the
+/// decision unit ("actions": "group" or "op"; files without the field are "op").
+Json gdp_model_meta(const nn::GdpPolicyOptions& options, int64_t max_ops, bool group_actions = true);
+/// Whether a model's metadata says it decides per co-location group.
+bool gdp_group_actions(const Json& meta);
 /// Loads a GDP model file; InputError (naming the file) when it is not a GDP model of feature set
 /// devplace-v1 or its parameters do not fit. meta_out receives the metadata.
 nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out = nullptr);
@@ -87,6 +96,16 @@ nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out = nullptr);
 /// than the model supports.
 void check_gdp_limits(const Json& meta, const std::string& model_path, const DeviceGraph& graph,
                       const Cluster& cluster);
+
+/// Per-group logits [num_groups, D]: the mean of the logits of each group's ops (differentiable).
+torch::Tensor group_logits(const torch::Tensor& op_logits, const nn::OpGraphTensors& input);
+/// The decision logits of a policy output: per group (group_actions) or per op.
+inline torch::Tensor decision_logits(const torch::Tensor& op_logits, const nn::OpGraphTensors& input,
+                                     bool group_actions) {
+  return group_actions ? group_logits(op_logits, input) : op_logits;
+}
+/// Per-op placement from one sampled row of decisions (per group or per op), co-location enforced.
+std::vector<int> placement_from_decisions(const torch::Tensor& row, const DeviceGraph& graph, bool group_actions);
 
 /// Samples K placements from per-op logits [n, D] with rng (greedy = argmax as sample 0 when set).
 /// Returns actions [K, n] (int64) and their summed log-probabilities [K].

@@ -29,6 +29,8 @@ struct OpGraphTensors {
   graph::EdgeIndex edges;  ///< data edges, both directions (message passing)
   torch::Tensor order;     ///< int64 [n]: order[i] = op at topological position i
   torch::Tensor context;   ///< float32 [C]: cluster/graph context (capacity ratios, ...)
+  torch::Tensor group;     ///< int64 [n]: co-location group of each op (the unit of a placement decision)
+  int64_t num_groups = 0;  ///< groups are 0..num_groups-1
   int64_t num_ops() const { return op_type.defined() ? op_type.size(0) : 0; }
 };
 
