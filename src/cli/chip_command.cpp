@@ -214,6 +214,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<chip::PlaceChipOptions>();
     auto clusters = std::make_shared<int>(0);
     auto finetune = std::make_shared<double>(0.0);
+    auto temperature = std::make_shared<double>(1.0);
     auto lambda = std::make_shared<double>(0.5);
     auto gamma = std::make_shared<double>(0.5);
     auto* cmd = chip_cmd->add_subcommand(
@@ -239,6 +240,8 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--clusters", *clusters, "Soft macros for a flat netlist (0 = automatic)")->capture_default_str();
     cmd->add_option("--finetune-seconds", *finetune, "rl: PPO fine-tuning on the target before placing")
         ->capture_default_str();
+    cmd->add_option("--temperature", *temperature, "rl: sampling temperature (< 1 samples closer to the greedy placement)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_option("--svg", *svg, "Write a picture of the result");
     cmd->add_option("--heat", *heat, "Heat map in the picture: density, congestion or none")
         ->check(CLI::IsMember({"density", "congestion", "none"}))->capture_default_str();
@@ -253,6 +256,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
       o.refinement.progress = o.placer.progress;
       if (!common->model.empty()) o.placer.params["model"] = common->model;
       if (*finetune > 0) o.placer.params["finetune_seconds"] = *finetune;
+      if (*temperature != 1.0) o.placer.params["temperature"] = *temperature;
       auto placer = registry->create(common->method);
       chip::ChipPlaceReport rep = chip::place_chip(*placer, l.netlist, l.netlist.spec(), l.placement, o);
       Json j = cost_json(rep.cost);

@@ -31,6 +31,8 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
   const double finetune = params.value("finetune_seconds", 0.0);
   const int episodes = params.value("episodes_per_iteration", 8);
   const int64_t max_samples = params.value("max_samples", int64_t{-1});
+  const double temperature = params.value("temperature", 1.0);
+  if (!(temperature > 0)) throw UsageError("rl: temperature must be > 0");
   if (finetune < 0) throw UsageError("rl: finetune_seconds must be >= 0");
   if (episodes < 2) throw UsageError("rl: episodes_per_iteration must be >= 2");
   Json meta;
@@ -91,13 +93,14 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
     std::vector<ChipRlRollout> rollouts(n);
     parallel_for(n, threads, [&](int64_t i, int) {
       Rng rng(derive_seed(options.seed, 1000 + static_cast<uint64_t>(sampled + i)));
-      rollouts[i] = run_chip_episode(policy, *env, embedding, &rng, false);
+      rollouts[i] = run_chip_episode(policy, *env, embedding, &rng, false, temperature);
     });
     for (const auto& r : rollouts) consider(r, "sample");
     sampled += n;
     round_seconds = round.seconds();
   }
   stats_["samples"] = sampled;
+  stats_["temperature"] = temperature;
   stats_["seconds"] = clock.seconds();
   if (!std::isfinite(best.proxy)) {
     if (!std::isfinite(best_overlapping.proxy))

@@ -107,7 +107,8 @@ ChipPolicyOptions default_chip_policy_options() {
 }
 
 ChipRlRollout run_chip_episode(ChipPolicy& policy, const ChipRlEnv& env, const torch::Tensor& node_embedding,
-                               Rng* rng, bool keep_observations) {
+                               Rng* rng, bool keep_observations, double temperature) {
+  if (!(temperature > 0)) throw UsageError("chip rl: the sampling temperature must be > 0");
   torch::NoGradGuard no_grad;
   // Batch-1 steps are far too small for intra-op threads (OpenMP workers would spin-wait for
   // nothing); parallelism comes from running episodes side by side instead.
@@ -123,7 +124,7 @@ ChipRlRollout run_chip_episode(ChipPolicy& policy, const ChipRlEnv& env, const t
     auto log_p = masked_log_softmax(po.logits).squeeze(0).contiguous();
     int cell;
     if (rng != nullptr) {
-      auto p = log_p.exp().contiguous();
+      auto p = (temperature == 1.0 ? log_p.exp() : torch::softmax(log_p / temperature, 0)).contiguous();
       const float* pp = p.data_ptr<float>();
       cell = static_cast<int>(sample_categorical(cells, uniform01(*rng), [&](int64_t i) { return pp[i]; }));
     } else {

@@ -80,6 +80,26 @@ TEST(ChipRlTrainer, PolicyNeverPicksAMaskedCell) {
   }
 }
 
+TEST(ChipRlTrainer, LowTemperatureSamplesTheGreedyEpisode) {
+  auto env = tiny_env(4, 8);
+  ChipPolicy policy = fresh_policy();
+  torch::Tensor emb;
+  {
+    torch::NoGradGuard g;
+    emb = policy->encode(env->graph());
+  }
+  const ChipRlRollout greedy = run_chip_episode(policy, *env, emb, nullptr, false);
+  int differ_hot = 0;
+  for (int s = 0; s < 4; ++s) {
+    Rng cold(s), hot(s);
+    EXPECT_EQ(run_chip_episode(policy, *env, emb, &cold, false, 1e-4).actions, greedy.actions) << "seed " << s;
+    differ_hot += run_chip_episode(policy, *env, emb, &hot, false, 1.0).actions != greedy.actions ? 1 : 0;
+  }
+  EXPECT_GT(differ_hot, 0);  // an untrained policy at T = 1 is far from deterministic
+  Rng rng(1);
+  EXPECT_THROW(run_chip_episode(policy, *env, emb, &rng, false, 0.0), UsageError);
+}
+
 TEST(ChipRlTrainer, LearnsToBeatRandomPlacementOnATinyNetlist) {
   auto env = tiny_env(5);
   const double random_mean = random_policy_mean(*env, 32);

@@ -60,9 +60,11 @@ struct ChipRlRollout {
 };
 
 /// Runs one episode with the policy: sampled with `rng`, or greedy (arg-max) when rng is null.
-/// `node_embedding` = policy->encode(env.graph()) (computed once, no grad).
+/// `node_embedding` = policy->encode(env.graph()) (computed once, no grad). A temperature below 1
+/// samples closer to the greedy episode (p ∝ π^(1/T)); the recorded log-probabilities stay those of
+/// the policy itself (T = 1), so training must sample with T = 1.
 ChipRlRollout run_chip_episode(ChipPolicy& policy, const ChipRlEnv& env, const torch::Tensor& node_embedding,
-                               Rng* rng, bool keep_observations);
+                               Rng* rng, bool keep_observations, double temperature = 1.0);
 
 /// A policy with the configuration stored in a model file, parameters loaded. Throws InputError for a
 /// missing/corrupt file or one of another kind/feature set.
