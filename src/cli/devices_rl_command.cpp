@@ -33,6 +33,7 @@ struct TrainArgs {
   int iterations = 40;
   int samples = 8;
   double learning_rate = devices::GdpTrainOptions::default_ppo().learning_rate;
+  double entropy_coef = devices::GdpTrainOptions::default_ppo().entropy_coef;
   std::string checkpoint;
   int checkpoint_every = 5;
   bool resume = false;
@@ -143,6 +144,7 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   o.iterations = a.iterations;
   o.samples = a.samples;
   o.ppo.learning_rate = a.learning_rate;
+  o.ppo.entropy_coef = a.entropy_coef;
   o.seed = a.common.seed;
   o.threads = a.common.threads;
   o.checkpoint = a.checkpoint;
@@ -213,6 +215,9 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--iterations", args->iterations, "PPO iterations")->capture_default_str();
   cmd->add_option("--samples", args->samples, "Placements sampled per graph and iteration")->capture_default_str();
   cmd->add_option("--learning-rate", args->learning_rate, "Adam learning rate")->capture_default_str();
+  cmd->add_option("--entropy-coef", args->entropy_coef, "PPO entropy bonus (keeps the policy exploring)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--hidden", args->hidden, "Hidden width of a new policy")->capture_default_str();
   cmd->add_option("--max-ops", args->max_ops, "Largest graph the saved model accepts")->capture_default_str();
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file, written atomically during training");

@@ -29,7 +29,7 @@ void ProgressBar::draw(bool force) {
   if (!enabled_ || finished_) return;
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - start_).count();
-  double rate = elapsed > 0 ? done_ / elapsed : 0.0;
+  double rate = elapsed > 0 ? static_cast<double>(done_ - base_) / elapsed : 0.0;
   if (!tty_) {
     if (total_ <= 0) return;
     int decile = static_cast<int>(10 * done_ / total_);

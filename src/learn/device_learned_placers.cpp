@@ -18,7 +18,7 @@ namespace {
 
 const std::set<std::string> kExtraKeys = {"iterations", "samples",    "zero_shot_samples", "max_groups",
                                           "scratch",    "group_actions", "checkpoint",     "resume",
-                                          "log",        "learning_rate"};
+                                          "log",        "learning_rate", "entropy_coef"};
 
 void check_extra(const Json& extra, const std::string& method) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
@@ -26,7 +26,7 @@ void check_extra(const Json& extra, const std::string& method) {
     if (!kExtraKeys.count(key))
       throw UsageError(method + ": unknown --extra key \"" + key +
                        "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, group_actions, "
-                       "checkpoint, resume, log, learning_rate)");
+                       "checkpoint, resume, log, learning_rate, entropy_coef)");
 }
 
 template <typename T>
@@ -98,6 +98,7 @@ class GdpPlacer : public Placer {
     o.iterations = scratch ? extra_value(x, "iterations", 40, name()) : options.finetune_steps;
     o.samples = extra_value(x, "samples", o.samples, name());
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
+    o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
     apply_run_options(o, x, options, name());
 
     Placement p;

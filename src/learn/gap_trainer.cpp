@@ -107,7 +107,7 @@ GapTrainResult GapTrainer::train() {
   }
   GapTrainResult result;
   ProgressBar bar("training GAP", o.epochs, o.progress);
-  bar.set(start_epoch);
+  bar.resume_at(start_epoch);
   for (int epoch = start_epoch; epoch < o.epochs; ++epoch) {
     model->train();
     std::vector<int64_t> order(pool.size());

@@ -203,7 +203,7 @@ void GdpTrainer::train() {
       sims[t].push_back(std::make_unique<DeviceSimulator>(*tasks_[t].graph, *tasks_[t].cluster, so));
 
   ProgressBar bar("gdp training", options_.iterations, options_.progress);
-  bar.set(iteration_);
+  bar.resume_at(iteration_);
   Stopwatch clock;
   const double wall_start = wall_offset_;
   while (iteration_ < options_.iterations) {

@@ -68,7 +68,7 @@ void Rl2017Trainer::train() {
   std::vector<std::unique_ptr<DeviceSimulator>> sims;
   for (int w = 0; w < threads; ++w) sims.push_back(std::make_unique<DeviceSimulator>(*task_.graph, *task_.cluster, so));
   ProgressBar bar("rl2017 training", options_.iterations, options_.progress);
-  bar.set(iteration_);
+  bar.resume_at(iteration_);
   Stopwatch clock;
   const double wall_start = wall_offset_;
   while (iteration_ < options_.iterations) {

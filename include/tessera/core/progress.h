@@ -17,6 +17,11 @@ class ProgressBar {
 
   void advance(int64_t n = 1);
   void set(int64_t done);
+  /// Starts from `done` units already finished (a resumed run): the rate counts only the new ones.
+  void resume_at(int64_t done) {
+    done_ = base_ = done;
+    draw(false);
+  }
   void set_status(std::string status) { status_ = std::move(status); }
   void finish();
 
@@ -27,6 +32,7 @@ class ProgressBar {
   std::string status_;
   int64_t total_;
   int64_t done_ = 0;
+  int64_t base_ = 0;  ///< units done before this bar started (resume_at)
   bool enabled_;
   bool tty_;
   bool finished_ = false;
