@@ -44,6 +44,11 @@ ChipRlTrainerOptions quick(int iterations) {
   return t;
 }
 
+torch::Tensor embed(ChipPolicy& policy, const ChipRlEnv& env) {
+  torch::NoGradGuard g;
+  return policy->encode(env.graph());
+}
+
 double random_policy_mean(const ChipRlEnv& env, int episodes) {
   Rng rng(99);
   double total = 0;
@@ -61,11 +66,7 @@ double random_policy_mean(const ChipRlEnv& env, int episodes) {
 TEST(ChipRlTrainer, PolicyNeverPicksAMaskedCell) {
   auto env = tiny_env(3, 10);
   ChipPolicy policy = fresh_policy();
-  torch::Tensor emb;
-  {
-    torch::NoGradGuard g;
-    emb = policy->encode(env->graph());
-  }
+  torch::Tensor emb = embed(policy, *env);
   for (int s = 0; s < 10; ++s) {
     Rng rng(s);
     ChipRlRollout r = run_chip_episode(policy, *env, emb, s == 0 ? nullptr : &rng, true);
@@ -83,11 +84,7 @@ TEST(ChipRlTrainer, PolicyNeverPicksAMaskedCell) {
 TEST(ChipRlTrainer, LowTemperatureSamplesTheGreedyEpisode) {
   auto env = tiny_env(4, 8);
   ChipPolicy policy = fresh_policy();
-  torch::Tensor emb;
-  {
-    torch::NoGradGuard g;
-    emb = policy->encode(env->graph());
-  }
+  torch::Tensor emb = embed(policy, *env);
   const ChipRlRollout greedy = run_chip_episode(policy, *env, emb, nullptr, false);
   int differ_hot = 0;
   for (int s = 0; s < 4; ++s) {
@@ -107,11 +104,7 @@ TEST(ChipRlTrainer, LearnsToBeatRandomPlacementOnATinyNetlist) {
   Json summary = trainer.train();
   const double first = summary["netlists"][0]["first_mean_proxy"].get<double>();
   const double last = summary["netlists"][0]["last_mean_proxy"].get<double>();
-  torch::Tensor emb;
-  {
-    torch::NoGradGuard g;
-    emb = trainer.policy()->encode(env->graph());
-  }
+  torch::Tensor emb = embed(trainer.policy(), *env);
   const double greedy = run_chip_episode(trainer.policy(), *env, emb, nullptr, false).proxy;
   EXPECT_LT(last, first);
   EXPECT_LT(greedy, random_mean * 0.95) << "random " << random_mean << " first " << first << " last " << last;
