@@ -69,9 +69,9 @@ bool gdp_group_actions(const Json& meta) { return meta.value("actions", "op") ==
 torch::Tensor group_logits(const torch::Tensor& op_logits, const nn::OpGraphTensors& in) {
   TORCH_CHECK(in.group.defined() && in.group.numel() == op_logits.size(0) && in.num_groups > 0,
               "group_logits: the input has no co-location groups for its ", op_logits.size(0), " ops");
-  auto sum = torch::zeros({in.num_groups, op_logits.size(1)}, op_logits.options()).index_add(0, in.group, op_logits);
-  auto count = torch::zeros({in.num_groups}, op_logits.options()).index_add(0, in.group, torch::ones_like(in.group,
-                                                                                                       op_logits.options()));
+  const auto options = op_logits.options();
+  auto sum = torch::zeros({in.num_groups, op_logits.size(1)}, options).index_add(0, in.group, op_logits);
+  auto count = torch::zeros({in.num_groups}, options).index_add(0, in.group, torch::ones({op_logits.size(0)}, options));
   return sum / count.unsqueeze(1);
 }
 
@@ -369,7 +369,8 @@ void GdpTrainer::restore(const std::string& path) {
   if (!meta.contains("state")) throw InputError(path, 0, "model file holds no training state to resume from");
   if (gdp_group_actions(meta) != options_.group_actions)
     throw InputError(path, 0, std::string("checkpoint decides per ") + (gdp_group_actions(meta) ? "group" : "op") +
-                                  ", this run per " + (options_.group_actions ? "group" : "op"));
+                                  " but this run decides per " + (options_.group_actions ? "group" : "op") +
+                                  "; delete the checkpoint or match the setting (devices train --per-op-actions)");
   try {
     const Json& s = meta.at("state");
     const Json& best = s.at("best");

@@ -59,7 +59,8 @@ struct GdpTrainOptions {
   bool progress = true;
   double oom_penalty = 10.0;   ///< simulator's penalty (see cost/device_simulator.h)
   double time_budget = 0;      ///< stop after this many seconds (0 = no limit)
-  /// PPO ratio on the per-op mean log-probability (Σ_ops log π / n) instead of the sum. The sum over
+  /// PPO ratio on the mean log-probability per decision (Σ log π / number of groups or ops) instead of
+  /// the sum. The sum over
   /// thousands of ops makes exp(Δ log π) overflow after one gradient step (ratio e^70 on a 7k-op
   /// graph), so every sample is clipped or the loss is infinite; the mean keeps the same gradient
   /// direction (the advantages are normalized anyway) with a usable trust region.
@@ -107,8 +108,8 @@ inline torch::Tensor decision_logits(const torch::Tensor& op_logits, const nn::O
 /// Per-op placement from one sampled row of decisions (per group or per op), co-location enforced.
 std::vector<int> placement_from_decisions(const torch::Tensor& row, const DeviceGraph& graph, bool group_actions);
 
-/// Samples K placements from per-op logits [n, D] with rng (greedy = argmax as sample 0 when set).
-/// Returns actions [K, n] (int64) and their summed log-probabilities [K].
+/// Samples K placements from decision logits [m, D] (per group or per op) with rng (greedy = argmax as
+/// sample 0 when set). Returns actions [K, m] (int64) and their summed log-probabilities [K].
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
                                                          bool first_greedy);
 
