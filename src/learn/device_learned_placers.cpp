@@ -18,7 +18,7 @@ namespace {
 
 const std::set<std::string> kExtraKeys = {"iterations", "samples",    "zero_shot_samples", "max_groups",
                                           "scratch",    "group_actions", "checkpoint",     "resume",
-                                          "log",        "learning_rate", "entropy_coef"};
+                                          "log",        "learning_rate", "entropy_coef",   "reward"};
 
 void check_extra(const Json& extra, const std::string& method) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
@@ -26,7 +26,7 @@ void check_extra(const Json& extra, const std::string& method) {
     if (!kExtraKeys.count(key))
       throw UsageError(method + ": unknown --extra key \"" + key +
                        "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, group_actions, "
-                       "checkpoint, resume, log, learning_rate, entropy_coef)");
+                       "checkpoint, resume, log, learning_rate, entropy_coef, reward)");
 }
 
 template <typename T>
@@ -99,6 +99,7 @@ class GdpPlacer : public Placer {
     o.samples = extra_value(x, "samples", o.samples, name());
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
+    o.reward = extra_value(x, "reward", o.reward, name());
     apply_run_options(o, x, options, name());
 
     Placement p;

@@ -35,6 +35,8 @@ void GdpTrainOptions::validate() const {
   if (checkpoint_every < 1) throw UsageError("gdp: checkpoint_every must be >= 1");
   if (resume && checkpoint.empty()) throw UsageError("gdp: resume needs a checkpoint path");
   if (time_budget < 0) throw UsageError("gdp: time_budget must be >= 0");
+  if (reward != "linear" && reward != "sqrt" && reward != "log")
+    throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
 }
 
@@ -241,15 +243,20 @@ void GdpTrainer::train() {
     evaluations_ += static_cast<int64_t>(T * K);
     wall_offset_ = wall_start + clock.seconds();
     // 3. Rewards, per-task baselines.
+    auto reward_of = [&](double ratio) {
+      if (options_.reward == "sqrt") return -std::sqrt(ratio);
+      if (options_.reward == "log") return -std::log(ratio);
+      return -ratio;
+    };
     std::vector<float> adv(T * K);
     double mean_reward = 0, mean_best_ratio = 0, mean_ratio = 0;
     for (size_t t = 0; t < T; ++t) {
       double mean = 0;
-      for (int k = 0; k < K; ++k) mean += -score[t * K + k] / best_[t].reference;
+      for (int k = 0; k < K; ++k) mean += reward_of(score[t * K + k] / best_[t].reference);
       mean /= K;
       for (int k = 0; k < K; ++k) {
         size_t i = t * K + k;
-        adv[i] = static_cast<float>(-score[i] / best_[t].reference - mean);
+        adv[i] = static_cast<float>(reward_of(score[i] / best_[t].reference) - mean);
         task_evaluations_[t] += 1;
         record(t, placements[i], score[i], step[i], feasible[i] != 0);
       }

@@ -58,6 +58,20 @@ TEST_F(GdpTrainerTest, LearnsToSplitTheBranches) {
   EXPECT_EQ(t.best()[0].placement.size(), static_cast<size_t>(graph.num_ops()));
 }
 
+TEST_F(GdpTrainerTest, CompressedRewardsLearnTooAndUnknownOnesAreRefused) {
+  for (const char* reward : {"sqrt", "log"}) {
+    auto o = quick(15);
+    o.reward = reward;
+    GdpTrainer t(small_policy(), tasks(), o);
+    t.train();
+    Json rows = t.log().to_json();
+    EXPECT_LT(rows[14]["mean_score_ratio"].get<double>(), rows[0]["mean_score_ratio"].get<double>() - 0.05) << reward;
+  }
+  auto bad = quick(1);
+  bad.reward = "cubic";
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), bad), UsageError);
+}
+
 TEST_F(GdpTrainerTest, ImitationReproducesTheTeacherPlacement) {
   // Teacher: ops alternate between the two devices, which no untrained policy does by chance.
   std::vector<int> teacher(graph.num_ops());

@@ -67,6 +67,10 @@ struct GdpTrainOptions {
   bool mean_log_prob = true;
   /// One decision per co-location group (see above); false = one per op (models of stop 9 and before).
   bool group_actions = true;
+  /// Reward of a score ratio x = score / ref: "linear" −x, "sqrt" −√x (the 2017 placer's), "log" −ln x.
+  /// The compressing forms keep a few out-of-memory samples (score up to 1 + oom_penalty × excess times
+  /// the step time) from flattening the normalized advantages of all the feasible ones.
+  std::string reward = "linear";
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
