@@ -2,7 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "tessera/core/error.h"
 #include "tessera/core/log.h"
@@ -16,17 +17,21 @@ namespace tessera::devices {
 
 namespace {
 
-const std::set<std::string> kExtraKeys = {"iterations", "samples",    "zero_shot_samples", "max_groups",
-                                          "scratch",    "group_actions", "checkpoint",     "resume",
-                                          "log",        "learning_rate", "entropy_coef",   "reward"};
+// --extra keys per method (a key of the other method is an error, not silently ignored).
+const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_groups", "learning_rate",
+                                              "checkpoint", "resume",  "log"};
+const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
+                                           "group_actions", "learning_rate", "entropy_coef",     "reward",
+                                           "checkpoint",    "resume",        "log"};
 
-void check_extra(const Json& extra, const std::string& method) {
+void check_extra(const Json& extra, const std::string& method, const std::vector<std::string>& known) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
   for (const auto& [key, value] : extra.items())
-    if (!kExtraKeys.count(key))
-      throw UsageError(method + ": unknown --extra key \"" + key +
-                       "\" (known: iterations, samples, zero_shot_samples, max_groups, scratch, group_actions, "
-                       "checkpoint, resume, log, learning_rate, entropy_coef, reward)");
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw UsageError(method + ": unknown --extra key \"" + key + "\" (known: " + list + ")");
+    }
 }
 
 template <typename T>
@@ -64,7 +69,7 @@ class Rl2017Placer : public Placer {
   std::string name() const override { return "rl2017"; }
   Placement place(const DeviceGraph& graph, const Cluster& cluster, const PlaceOptions& options) override {
     const Json& x = options.extra;
-    check_extra(x, name());
+    check_extra(x, name(), kRl2017Keys);
     Rl2017Options o;
     o.iterations = extra_value(x, "iterations", o.iterations, name());
     o.samples = extra_value(x, "samples", o.samples, name());
@@ -90,7 +95,7 @@ class GdpPlacer : public Placer {
   std::string name() const override { return "gdp"; }
   Placement place(const DeviceGraph& graph, const Cluster& cluster, const PlaceOptions& options) override {
     const Json& x = options.extra;
-    check_extra(x, name());
+    check_extra(x, name(), kGdpKeys);
     const bool scratch = extra_value(x, "scratch", false, name());
     const int zero_shot_samples = extra_value(x, "zero_shot_samples", 15, name());
     if (zero_shot_samples < 0) throw UsageError("gdp: zero_shot_samples must be >= 0");

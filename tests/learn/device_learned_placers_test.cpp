@@ -85,6 +85,19 @@ TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"iterations", "many"}, {"scratch", true}};
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"scratch", true}, {"reward", "cubic"}};
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  // A key of the other learned method is refused, not ignored.
+  o.extra = {{"scratch", true}, {"max_groups", 4}};
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  auto rl2017 = registry.create("rl2017");
+  o.extra = {{"zero_shot_samples", 3}};
+  try {
+    run_placer(*rl2017, graph, cluster, o);
+    FAIL() << "rl2017 accepted a gdp-only key";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("zero_shot_samples"), std::string::npos);
+  }
 }
 
 }  // namespace
