@@ -240,7 +240,8 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--clusters", *clusters, "Soft macros for a flat netlist (0 = automatic)")->capture_default_str();
     cmd->add_option("--finetune-seconds", *finetune, "rl: PPO fine-tuning on the target before placing")
         ->capture_default_str();
-    cmd->add_option("--temperature", *temperature, "rl: sampling temperature (< 1 samples closer to the greedy placement)")
+    cmd->add_option("--temperature", *temperature,
+                    "rl: sampling temperature (< 1 samples closer to the greedy placement)")
         ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_option("--svg", *svg, "Write a picture of the result");
     cmd->add_option("--heat", *heat, "Heat map in the picture: density, congestion or none")

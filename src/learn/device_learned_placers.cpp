@@ -1,8 +1,8 @@
 #include "tessera/learn/device_learned_placers.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <algorithm>
 #include <vector>
 
 #include "tessera/core/error.h"
@@ -123,6 +123,9 @@ class GdpPlacer : public Placer {
       policy = load_gdp_model(model, &meta);
       check_gdp_limits(meta, model, graph, cluster);
       max_ops = meta["limits"]["max_ops"].get<int64_t>();
+      if (x.contains("group_actions"))
+        throw UsageError("gdp: --extra group_actions applies to training from scratch only; a pre-trained model "
+                         "keeps the decision unit it was trained with (" + model + ")");
       o.group_actions = gdp_group_actions(meta);  // fine-tune with the model's decision unit
       p.info["mode"] = options.finetune_steps > 0 ? "finetune" : "zero-shot";
       p.info["model"] = model;

@@ -87,6 +87,8 @@ TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"scratch", true}, {"reward", "cubic"}};
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"group_actions", false}};  // a pre-trained model keeps its decision unit
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   // A key of the other learned method is refused, not ignored.
   o.extra = {{"scratch", true}, {"max_groups", 4}};
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
