@@ -179,6 +179,11 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
   if (options_.resume && std::filesystem::exists(options_.checkpoint)) restore(options_.checkpoint);
 }
 
+torch::Tensor GdpTrainer::task_logits(size_t t) {
+  return decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
+                         options_.group_actions);
+}
+
 void GdpTrainer::record(size_t t, const std::vector<int>& placement, double score, double step_time, bool feasible) {
   TaskBest& b = best_[t];
   if (score < b.score) {
@@ -221,8 +226,7 @@ void GdpTrainer::train() {
       policy_->eval();
       for (size_t t = 0; t < T; ++t) {
         Rng rng(derive_seed(options_.seed, static_cast<uint64_t>(iteration_) * 65536 + t));
-        auto logits = decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
-                                      options_.group_actions);
+        auto logits = task_logits(t);
         std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false);
         if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(logits.size(0));
       }
@@ -277,9 +281,7 @@ void GdpTrainer::train() {
       for (int64_t j = 0; j < M; ++j) by_task[ia[j] / K].push_back(j);
       for (size_t t = 0; t < T; ++t) {
         if (by_task[t].empty()) continue;
-        auto logp = torch::log_softmax(decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()),
-                                                       inputs_[t], options_.group_actions),
-                                       1);
+        auto logp = torch::log_softmax(task_logits(t), 1);
         auto entropy = -(logp.exp() * logp).sum(1).mean();
         for (int64_t j : by_task[t]) {
           int64_t k = ia[j] % K;
@@ -334,8 +336,7 @@ double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int ep
     int used = 0;
     for (size_t t = 0; t < tasks_.size(); ++t) {
       if (!targets[t].defined()) continue;
-      auto logits = decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
-                                    options_.group_actions);
+      auto logits = task_logits(t);
       loss = loss + torch::nn::functional::cross_entropy(logits, targets[t]);
       ++used;
     }

@@ -60,10 +60,9 @@ struct GdpTrainOptions {
   double oom_penalty = 10.0;   ///< simulator's penalty (see cost/device_simulator.h)
   double time_budget = 0;      ///< stop after this many seconds (0 = no limit)
   /// PPO ratio on the mean log-probability per decision (Σ log π / number of groups or ops) instead of
-  /// the sum. The sum over
-  /// thousands of ops makes exp(Δ log π) overflow after one gradient step (ratio e^70 on a 7k-op
-  /// graph), so every sample is clipped or the loss is infinite; the mean keeps the same gradient
-  /// direction (the advantages are normalized anyway) with a usable trust region.
+  /// the sum. The sum over thousands of ops makes exp(Δ log π) overflow after one gradient step (ratio
+  /// e^70 on a 7k-op graph), so every sample is clipped or the loss is infinite; the mean keeps the same
+  /// gradient direction (the advantages are normalized anyway) with a usable trust region.
   bool mean_log_prob = true;
   /// One decision per co-location group (see above); false = one per op (models of stop 9 and before).
   bool group_actions = true;
@@ -144,6 +143,8 @@ class GdpTrainer {
 
  private:
   void record(size_t task, const std::vector<int>& placement, double score, double step_time, bool feasible);
+  /// The policy's decision logits for task t (per group or per op, see group_actions).
+  torch::Tensor task_logits(size_t t);
 
   nn::GdpPolicy policy_;
   std::vector<PlacementTask> tasks_;
