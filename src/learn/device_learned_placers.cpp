@@ -22,6 +22,7 @@ const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_grou
                                               "checkpoint", "resume",  "log"};
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
+                                           "self_imitation", "self_imitation_steps",
                                            "checkpoint",    "resume",        "log"};
 
 void check_extra(const Json& extra, const std::string& method, const std::vector<std::string>& known) {
@@ -105,6 +106,8 @@ class GdpPlacer : public Placer {
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
     o.reward = extra_value(x, "reward", o.reward, name());
+    o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
+    o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
     apply_run_options(o, x, options, name());
 
     Placement p;

@@ -35,6 +35,8 @@ void GdpTrainOptions::validate() const {
   if (checkpoint_every < 1) throw UsageError("gdp: checkpoint_every must be >= 1");
   if (resume && checkpoint.empty()) throw UsageError("gdp: resume needs a checkpoint path");
   if (time_budget < 0) throw UsageError("gdp: time_budget must be >= 0");
+  if (self_imitation < 0) throw UsageError("gdp: self_imitation must be >= 0");
+  if (self_imitation_steps < 1) throw UsageError("gdp: self_imitation_steps must be >= 1");
   if (reward != "linear" && reward != "sqrt" && reward != "log")
     throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
@@ -294,6 +296,12 @@ void GdpTrainer::train() {
     };
     Rng ppo_rng(derive_seed(options_.seed ^ 0x5050, static_cast<uint64_t>(iteration_)));
     auto stats = ppo_.update(batch, evaluate, ppo_rng);
+    if (options_.self_imitation > 0) {
+      std::vector<torch::Tensor> targets(T);
+      for (size_t t = 0; t < T; ++t)
+        if (!best_[t].placement.empty()) targets[t] = decision_targets(t, best_[t].placement);
+      for (int s = 0; s < options_.self_imitation_steps; ++s) imitation_step(targets, options_.self_imitation);
+    }
     ++iteration_;
     wall_offset_ = wall_start + clock.seconds();
     log_.add(iteration_, evaluations_, wall_offset_,
@@ -308,45 +316,52 @@ void GdpTrainer::train() {
   bar.finish();
 }
 
+torch::Tensor GdpTrainer::decision_targets(size_t t, const std::vector<int>& placement) const {
+  if (static_cast<int64_t>(placement.size()) != tasks_[t].graph->num_ops())
+    throw Error("gdp: placement of task '" + tasks_[t].name + "' has the wrong size");
+  std::vector<int64_t> target(placement.begin(), placement.end());
+  if (options_.group_actions) {  // a group's target: the device of its heaviest op
+    std::vector<int> enforced = placement;
+    tasks_[t].graph->enforce_colocation(enforced);
+    target.assign(inputs_[t].num_groups, 0);
+    for (int v = 0; v < tasks_[t].graph->num_ops(); ++v) target[tasks_[t].graph->group(v)] = enforced[v];
+  }
+  return torch::tensor(target, torch::kInt64);
+}
+
+double GdpTrainer::imitation_step(const std::vector<torch::Tensor>& targets, double weight) {
+  auto& opt = ppo_.optimizer();
+  policy_->train();
+  opt.zero_grad();
+  torch::Tensor loss = torch::zeros({});
+  int used = 0;
+  for (size_t t = 0; t < tasks_.size(); ++t) {
+    if (!targets[t].defined()) continue;
+    loss = loss + torch::nn::functional::cross_entropy(task_logits(t), targets[t]);
+    ++used;
+  }
+  if (used == 0) return -1;
+  loss = loss / used;
+  (loss * weight).backward();
+  if (options_.ppo.max_grad_norm > 0)
+    torch::nn::utils::clip_grad_norm_(policy_->parameters(), options_.ppo.max_grad_norm);
+  opt.step();
+  return loss.item<double>();
+}
+
 double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int epochs) {
   if (teachers.size() != tasks_.size())
     throw Error("gdp: imitate needs one teacher placement per task (" + std::to_string(tasks_.size()) + "), got " +
                 std::to_string(teachers.size()));
   std::vector<torch::Tensor> targets(tasks_.size());
-  for (size_t t = 0; t < tasks_.size(); ++t) {
-    if (teachers[t].empty()) continue;
-    if (static_cast<int64_t>(teachers[t].size()) != tasks_[t].graph->num_ops())
-      throw Error("gdp: teacher placement of task '" + tasks_[t].name + "' has the wrong size");
-    std::vector<int64_t> target(teachers[t].begin(), teachers[t].end());
-    if (options_.group_actions) {  // a group's target: the teacher's device of its heaviest op
-      std::vector<int> enforced = teachers[t];
-      tasks_[t].graph->enforce_colocation(enforced);
-      target.assign(inputs_[t].num_groups, 0);
-      for (int v = 0; v < tasks_[t].graph->num_ops(); ++v) target[tasks_[t].graph->group(v)] = enforced[v];
-    }
-    targets[t] = torch::tensor(target, torch::kInt64);
-  }
+  for (size_t t = 0; t < tasks_.size(); ++t)
+    if (!teachers[t].empty()) targets[t] = decision_targets(t, teachers[t]);
   ProgressBar bar("gdp imitation", epochs, options_.progress);
-  auto& opt = ppo_.optimizer();
   double loss_value = 0;
-  policy_->train();
   for (int e = 0; e < epochs; ++e) {
-    opt.zero_grad();
-    torch::Tensor loss = torch::zeros({});
-    int used = 0;
-    for (size_t t = 0; t < tasks_.size(); ++t) {
-      if (!targets[t].defined()) continue;
-      auto logits = task_logits(t);
-      loss = loss + torch::nn::functional::cross_entropy(logits, targets[t]);
-      ++used;
-    }
-    if (used == 0) break;
-    loss = loss / used;
-    loss.backward();
-    if (options_.ppo.max_grad_norm > 0)
-      torch::nn::utils::clip_grad_norm_(policy_->parameters(), options_.ppo.max_grad_norm);
-    opt.step();
-    loss_value = loss.item<double>();
+    double l = imitation_step(targets, 1.0);
+    if (l < 0) break;
+    loss_value = l;
     bar.set_status(fmt::format("cross-entropy {:.4f}", loss_value));
     bar.set(e + 1);
   }

@@ -90,6 +90,29 @@ TEST_F(GdpTrainerTest, ImitationReproducesTheTeacherPlacement) {
   EXPECT_THROW(t.imitate({std::vector<int>{0, 1}}, 1), Error);  // wrong size
 }
 
+TEST_F(GdpTrainerTest, SelfImitationMakesTheBestPlacementTheGreedyOne) {
+  auto o = quick(2);  // two PPO iterations alone leave the greedy placement elsewhere
+  o.self_imitation = 1.0;
+  o.self_imitation_steps = 80;
+  GdpTrainer t(small_policy(), tasks(), o);
+  t.train();
+  const std::vector<int>& best = t.best()[0].placement;
+  ASSERT_EQ(best.size(), static_cast<size_t>(graph.num_ops()));
+  torch::NoGradGuard guard;
+  t.policy()->eval();
+  auto input = op_graph_tensors(graph, cluster_context(graph, cluster));
+  auto greedy = group_logits(t.policy()->forward(input, 2), input).argmax(1);
+  std::vector<int> greedy_placement =
+      placement_from_decisions(greedy, graph, /*group_actions=*/true);
+  EXPECT_EQ(greedy_placement, best);
+  for (auto bad : {-0.5, 0.0}) {
+    auto b = quick(1);
+    b.self_imitation = bad;
+    b.self_imitation_steps = bad < 0 ? 1 : 0;
+    EXPECT_THROW(GdpTrainer(small_policy(), tasks(), b), UsageError);
+  }
+}
+
 TEST(GdpGroupActions, GroupLogitsAreTheMeanOfTheGroupsOps) {
   nn::OpGraphTensors in;
   in.group = torch::tensor(std::vector<int64_t>{0, 1, 0, 2, 1}, torch::kInt64);

@@ -70,6 +70,12 @@ struct GdpTrainOptions {
   /// The compressing forms keep a few out-of-memory samples (score up to 1 + oom_penalty × excess times
   /// the step time) from flattening the normalized advantages of all the feasible ones.
   std::string reward = "linear";
+  /// Self-imitation (Oh et al., 2018, simplified): after each PPO update, self_imitation_steps Adam
+  /// steps on self_imitation × the cross-entropy between the policy and the best placement found so
+  /// far for each task. 0 = off. It pulls the policy
+  /// towards its best sample, so that the next samples explore around it rather than around the mean.
+  double self_imitation = 0;
+  int self_imitation_steps = 1;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -145,6 +151,12 @@ class GdpTrainer {
   void record(size_t task, const std::vector<int>& placement, double score, double step_time, bool feasible);
   /// The policy's decision logits for task t (per group or per op, see group_actions).
   torch::Tensor task_logits(size_t t);
+  /// Cross-entropy targets of a per-op placement in the policy's decision unit (a group takes the
+  /// device of its heaviest op).
+  torch::Tensor decision_targets(size_t t, const std::vector<int>& placement) const;
+  /// One Adam step on weight × mean cross-entropy to the targets (undefined targets are skipped);
+  /// returns the mean cross-entropy, or -1 when no task has a target.
+  double imitation_step(const std::vector<torch::Tensor>& targets, double weight);
 
   nn::GdpPolicy policy_;
   std::vector<PlacementTask> tasks_;
