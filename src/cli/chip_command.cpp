@@ -38,6 +38,12 @@ chip::ChipPlacerRegistry make_registry() {
   return registry;
 }
 
+#ifdef TESSERA_WITH_CHIP_RL
+constexpr int kRefineCandidates = chip::kDefaultRefineCandidates;
+#else
+constexpr int kRefineCandidates = 0;  // no rl method in this build
+#endif
+
 struct Loaded {
   chip::Netlist netlist;
   chip::Placement placement;
@@ -215,6 +221,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     auto clusters = std::make_shared<int>(0);
     auto finetune = std::make_shared<double>(0.0);
     auto temperature = std::make_shared<double>(1.0);
+    auto refine_candidates = std::make_shared<int>(kRefineCandidates);
     auto lambda = std::make_shared<double>(0.5);
     auto gamma = std::make_shared<double>(0.5);
     auto* cmd = chip_cmd->add_subcommand(
@@ -243,6 +250,10 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--temperature", *temperature,
                     "rl: sampling temperature (< 1 samples closer to the greedy placement)")
         ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--refine-candidates", *refine_candidates,
+                    "rl: refine this many of the best samples (coordinate descent + FD) inside the time budget "
+                    "and keep the best refined one (0 = keep the best sample)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     cmd->add_option("--svg", *svg, "Write a picture of the result");
     cmd->add_option("--heat", *heat, "Heat map in the picture: density, congestion or none")
         ->check(CLI::IsMember({"density", "congestion", "none"}))->capture_default_str();
@@ -258,6 +269,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
       if (!common->model.empty()) o.placer.params["model"] = common->model;
       if (*finetune > 0) o.placer.params["finetune_seconds"] = *finetune;
       if (*temperature != 1.0) o.placer.params["temperature"] = *temperature;
+      if (common->method == "rl") o.placer.params["refine_candidates"] = *refine_candidates;
       auto placer = registry->create(common->method);
       chip::ChipPlaceReport rep = chip::place_chip(*placer, l.netlist, l.netlist.spec(), l.placement, o);
       Json j = cost_json(rep.cost);

@@ -1,5 +1,7 @@
 #include "tessera/learn/chip_learned_placers.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -7,6 +9,8 @@
 #include "tessera/core/error.h"
 #include "tessera/core/parallel.h"
 #include "tessera/core/stopwatch.h"
+#include "tessera/heuristics/chip_placer.h"
+#include "tessera/heuristics/force_directed.h"
 #include "tessera/learn/chip_rl_trainer.h"
 
 #ifndef TESSERA_SOURCE_DIR
@@ -32,6 +36,8 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
   const int episodes = params.value("episodes_per_iteration", 8);
   const int64_t max_samples = params.value("max_samples", int64_t{-1});
   const double temperature = params.value("temperature", 1.0);
+  const int refine_candidates = params.value("refine_candidates", kDefaultRefineCandidates);
+  if (refine_candidates < 0) throw UsageError("rl: refine_candidates must be >= 0");
   if (!(temperature > 0)) throw UsageError("rl: temperature must be > 0");
   if (finetune < 0) throw UsageError("rl: finetune_seconds must be >= 0");
   if (episodes < 2) throw UsageError("rl: episodes_per_iteration must be >= 2");
@@ -50,9 +56,17 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
     std::string source;
   };
   Candidate best, best_overlapping;
+  std::vector<Candidate> top;  // the refine_candidates best legal samples, best first
   auto consider = [&](const ChipRlRollout& r, const std::string& source) {
     Candidate& c = r.fallback_steps == 0 ? best : best_overlapping;
     if (r.proxy < c.proxy) c = {r.proxy, r.placement, source};
+    if (r.fallback_steps != 0 || refine_candidates == 0) return;
+    for (const auto& t : top)
+      if (std::abs(t.proxy - r.proxy) < 1e-12) return;  // the same placement again
+    if (static_cast<int>(top.size()) == refine_candidates && r.proxy >= top.back().proxy) return;
+    top.push_back({r.proxy, r.placement, source});
+    std::sort(top.begin(), top.end(), [](const Candidate& a, const Candidate& b) { return a.proxy < b.proxy; });
+    if (static_cast<int>(top.size()) > refine_candidates) top.pop_back();
   };
 
   stats_ = Json::object();
@@ -87,7 +101,21 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
   const int threads = resolve_threads(options.threads);
   int64_t sampled = 0;
   double round_seconds = 0;
-  while ((max_samples < 0 || sampled < max_samples) && sampling_clock.seconds() + round_seconds < options.time_budget) {
+  // With refine_candidates, the end of the budget is kept for refining them (estimated from one).
+  double refine_reserve = 0;
+  if (refine_candidates > 0) {
+    Stopwatch one;
+    Placement p = greedy.placement;
+    RefineOptions ro;
+    ro.progress = false;
+    ro.weights = options.weights;
+    refine_placement(netlist, canvas, p, ro);
+    force_directed_place(netlist, canvas.spec(), p, env_options.fd);
+    (void)env->cost().evaluate(p);
+    refine_reserve = one.seconds() * refine_candidates / threads;
+  }
+  while ((max_samples < 0 || sampled < max_samples) &&
+         sampling_clock.seconds() + round_seconds + refine_reserve < options.time_budget) {
     Stopwatch round;
     const int64_t n = max_samples < 0 ? threads : std::min<int64_t>(threads, max_samples - sampled);
     std::vector<ChipRlRollout> rollouts(n);
@@ -109,6 +137,28 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
                      "rl: no legal placement found: in every episode some hard macro had no legal cell left "
                      "(canvas too full for the grid?); best overlapping proxy " +
                          std::to_string(best_overlapping.proxy));
+  }
+  if (!top.empty()) {
+    // Coordinate-descent refinement (then FD) of the best samples; the best refined one wins. The
+    // unrefined ranking is a poor guide: refinement moves samples by different amounts.
+    std::vector<Candidate> refined(top.size());
+    parallel_for(static_cast<int64_t>(top.size()), threads, [&](int64_t i, int) {
+      Placement p = top[i].placement;
+      RefineOptions ro;
+      ro.progress = false;
+      ro.weights = options.weights;
+      refine_placement(netlist, canvas, p, ro);
+      force_directed_place(netlist, canvas.spec(), p, env_options.fd);
+      refined[i] = {env->cost().evaluate(p).proxy(options.weights), std::move(p), "refined sample"};
+    });
+    Json ranks = Json::array();
+    size_t winner = 0;
+    for (size_t i = 0; i < refined.size(); ++i) {
+      ranks.push_back({{"sampled_proxy", top[i].proxy}, {"refined_proxy", refined[i].proxy}});
+      if (refined[i].proxy < refined[winner].proxy) winner = i;
+    }
+    stats_["refined_candidates"] = ranks;
+    if (refined[winner].proxy < best.proxy) best = refined[winner];
   }
   stats_["best_proxy"] = best.proxy;
   stats_["best_from"] = best.source;

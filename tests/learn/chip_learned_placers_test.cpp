@@ -54,6 +54,34 @@ TEST_F(RlPlacerTest, ZeroShotPlacementIsLegal) {
   EXPECT_LE(s["best_proxy"].get<double>(), s["greedy_proxy"].get<double>());
 }
 
+TEST_F(RlPlacerTest, RefinedCandidatesAreLegalAndNoWorseThanTheBestSample) {
+  ChipCanvas canvas(netlist_, netlist_.spec());
+  ChipPlacerOptions o;
+  o.time_budget = 60;
+  o.progress = false;
+  o.params = {{"model", model_}, {"max_samples", 12}, {"refine_candidates", 0}};
+  placer_.place(netlist_, canvas, Placement(netlist_), o);
+  const double best_sample = placer_.stats()["best_proxy"];
+  EXPECT_FALSE(placer_.stats().contains("refined_candidates"));
+
+  o.params["refine_candidates"] = 4;
+  Placement p = placer_.place(netlist_, canvas, Placement(netlist_), o);
+  Json s = placer_.stats();
+  ASSERT_EQ(s["refined_candidates"].size(), 4u);
+  EXPECT_DOUBLE_EQ(s["refined_candidates"][0]["sampled_proxy"].get<double>(), best_sample);  // same samples
+  double best_refined = 1e300;
+  for (const auto& c : s["refined_candidates"]) best_refined = std::min(best_refined, c["refined_proxy"].get<double>());
+  EXPECT_DOUBLE_EQ(s["best_proxy"].get<double>(), std::min(best_sample, best_refined));
+  EXPECT_LT(best_refined, best_sample) << "refinement found nothing better on this fixed case";
+  ChipCanvas check(netlist_, netlist_.spec());
+  for (int64_t m : netlist_.hard_macros()) {
+    EXPECT_TRUE(check.is_legal(m, p.x[m], p.y[m], p.orientation[m])) << netlist_.node(m).name;
+    check.place(m, p.x[m], p.y[m], p.orientation[m]);
+  }
+  o.params["refine_candidates"] = -1;
+  EXPECT_THROW(placer_.place(netlist_, canvas, Placement(netlist_), o), UsageError);
+}
+
 TEST_F(RlPlacerTest, FineTuningRunsWithinItsBudget) {
   place(model_, 0.2, 1.0);
   Json s = placer_.stats();
