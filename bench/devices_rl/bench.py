@@ -60,6 +60,7 @@ def place_seeds(graph, method, make_extra, **kw):
     row["seeds"] = seeds
     row["per_seed"] = [r.get("step_time") for r in runs]
     row["per_seed_evaluations"] = [r.get("evaluations") for r in runs]
+    row["per_seed_errors"] = [r.get("error") for r in runs]
     return row
 
 

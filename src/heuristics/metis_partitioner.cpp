@@ -1,9 +1,13 @@
 #include "tessera/heuristics/metis_partitioner.h"
 
 #include <metis.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
 
 #include "tessera/core/error.h"
 
@@ -17,6 +21,39 @@ void MetisOptions::validate(int64_t num_nodes) const {
 }
 
 namespace {
+
+// METIS reports some conditions ("***Cannot bisect a graph with 0 vertices!") with printf on stdout,
+// where they would corrupt a command's --json output. While it runs, stdout (file descriptor 1) is
+// pointed at stderr; the lock keeps concurrent calls from restoring each other's descriptor.
+class StdoutToStderr {
+ public:
+  StdoutToStderr() : lock_(mutex()) {
+    std::cout.flush();
+    std::fflush(stdout);
+    saved_ = ::dup(STDOUT_FILENO);
+    if (saved_ >= 0 && ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+      ::close(saved_);
+      saved_ = -1;
+    }
+  }
+  ~StdoutToStderr() {
+    std::fflush(stdout);
+    if (saved_ >= 0) {
+      ::dup2(saved_, STDOUT_FILENO);
+      ::close(saved_);
+    }
+  }
+  StdoutToStderr(const StdoutToStderr&) = delete;
+  StdoutToStderr& operator=(const StdoutToStderr&) = delete;
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  std::lock_guard<std::mutex> lock_;
+  int saved_ = -1;
+};
 
 // Integer weights for METIS: exact when already integral and small, else scaled.
 std::vector<idx_t> to_idx(const std::vector<double>& w, int stride, double limit) {
@@ -72,6 +109,7 @@ std::vector<int> metis_partition(const graph::Graph& input, const MetisOptions& 
     opts[METIS_OPTION_OBJTYPE] = options.minimize_volume ? METIS_OBJTYPE_VOL : METIS_OBJTYPE_CUT;
   std::vector<idx_t> part(n, 0);
   int status;
+  StdoutToStderr quiet;
   if (options.scheme == MetisScheme::kKway) {
     status = METIS_PartGraphKway(&nvtxs, &ncon, xadj.data(), adjncy.data(), vwgt.empty() ? nullptr : vwgt.data(),
                                  nullptr, adjwgt.empty() ? nullptr : adjwgt.data(), &nparts, nullptr, nullptr, opts,

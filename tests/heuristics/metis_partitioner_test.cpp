@@ -38,5 +38,27 @@ TEST(Metis, RejectsBadK) {
   EXPECT_THROW(metis_partition(two_cliques(), o), UsageError);
 }
 
+// A path whose first node outweighs all others: recursive bisection into many parts leaves some
+// sides empty, which METIS reports with printf ("Cannot bisect a graph with 0 vertices"). Those
+// messages must not reach stdout, where they would corrupt a command's --json output.
+TEST(Metis, DiagnosticsDoNotReachStdout) {
+  const int n = 1200;
+  graph::GraphBuilder b(n, false);
+  for (int v = 0; v + 1 < n; ++v) b.add_edge(v, v + 1, 1.0);
+  std::vector<double> w(n, 1.0);
+  w[0] = 1e7;
+  b.set_node_weights(w);
+  MetisOptions o;
+  o.k = 128;
+  o.imbalance = 0.2;
+  o.scheme = MetisScheme::kRecursive;
+  ::testing::internal::CaptureStdout();
+  auto part = metis_partition(b.build(), o);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(out, "");
+  ASSERT_EQ(part.size(), static_cast<size_t>(n));
+  for (int p : part) EXPECT_TRUE(p >= 0 && p < o.k);
+}
+
 }  // namespace
 }  // namespace tessera::heuristics
