@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# RL vs SA on Ariane133 at equal wall-clock, once per seed (bench/chip_rl/seeds.json): per-seed proxy,
+# median and mean per method, and on how many seeds each RL variant beats SA.
+# Usage: bench/chip_rl/seeds.sh BUILD_DIR   (writes bench/results/chip_rl/seeds.{json,md}; ~13 min)
+set -euo pipefail
+BUILD=${1:?usage: bench/chip_rl/seeds.sh BUILD_DIR}
+TESSERA=$BUILD/src/cli/tessera
+[ -x "$TESSERA" ] || TESSERA=$BUILD/tessera
+OUT=bench/results/chip_rl
+mkdir -p "$OUT"
+export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1
+python3 - "$TESSERA" "$OUT" <<'PY'
+import json, os, statistics, subprocess, sys, time
+tessera, out = sys.argv[1], sys.argv[2]
+cfg = json.load(open("bench/chip_rl/seeds.json"))
+results = []
+for r in cfg["runs"]:
+    per_seed = []
+    for seed in cfg["seeds"]:
+        args = [tessera, "-q", "chip", "place", cfg["netlist"], cfg["plc"], "--time-budget", str(cfg["budget_s"]),
+                "--seed", str(seed), "--threads", str(cfg["threads"]), "--refine", "--refine-budget",
+                str(cfg["refine_budget"]), "--json"] + r["args"]
+        t = time.time()
+        p = subprocess.run(["nice"] + args, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit("tessera failed: %s\n%s" % (" ".join(args), p.stderr))
+        j = json.loads(p.stdout)
+        stats = j.get("placer_stats", {})
+        row = {"seed": seed, "proxy": j["proxy_cost"], "unrefined": j["unrefined"]["proxy_cost"],
+               "wirelength_cost": j["wirelength_cost"], "density_cost": j["density_cost"],
+               "congestion_cost": j["congestion_cost"], "samples": stats.get("samples"),
+               "wall_s": time.time() - t}
+        print("%-40s seed %d proxy %.4f (unrefined %.4f) %.0f s" % (r["name"], seed, row["proxy"], row["unrefined"],
+              row["wall_s"]), flush=True)
+        per_seed.append(row)
+    proxies = [x["proxy"] for x in per_seed]
+    results.append({"name": r["name"], "args": r["args"], "per_seed": per_seed,
+                    "median": statistics.median(proxies), "mean": statistics.mean(proxies)})
+sa = next(x for x in results if x["name"] == "SA")
+tmp = out + "/seeds.json.tmp"
+json.dump({"config": cfg, "results": results}, open(tmp, "w"), indent=1)
+os.replace(tmp, out + "/seeds.json")
+seeds = cfg["seeds"]
+md = ["# RL vs SA on Ariane133 over seeds (equal wall-clock)", "",
+      "Placer budget %d s, then FD, coordinate-descent refinement (budget %d s) and FD again; proxy = WL + 0.5·density "
+      "+ 0.5·congestion after refinement (lower is better). Command per cell: `tessera chip place NETLIST PLC "
+      "--time-budget %d --refine --refine-budget %d --seed S` plus the method's arguments. Machine: %d cores." %
+      (cfg["budget_s"], cfg["refine_budget"], cfg["budget_s"], cfg["refine_budget"], os.cpu_count()), "",
+      "| method | " + " | ".join("seed %d" % s for s in seeds) + " | median | mean | seeds better than SA |",
+      "|---|" + "---|" * len(seeds) + "---|---|---|"]
+for r in results:
+    wins = "-" if r is sa else "%d of %d" % (sum(1 for a, b in zip(r["per_seed"], sa["per_seed"]) if a["proxy"] < b["proxy"]),
+                                             len(seeds))
+    md.append("| %s | %s | %.4f | %.4f | %s |" % (r["name"], " | ".join("%.4f" % x["proxy"] for x in r["per_seed"]),
+                                                  r["median"], r["mean"], wins))
+md.append("")
+open(out + "/seeds.md", "w").write("\n".join(md))
+print("\n".join(md))
+PY
