@@ -5,8 +5,10 @@
 //  - "gdp": the GDP policy. Default: the shipped pre-trained model (models/gdp_devplace.pt) placed
 //    zero-shot (greedy + a few samples, best by the simulator); --finetune-steps N fine-tunes it on
 //    the graph with PPO first; extra {"scratch": true} trains a fresh policy on the graph instead.
-// PlaceOptions::extra keys: "iterations", "samples", "zero_shot_samples", "max_groups", "scratch",
-// "checkpoint", "resume", "log" (TrainingLog prefix), "learning_rate".
+// PlaceOptions::extra keys, checked per method (a key of the other method is a UsageError):
+//  both: "iterations", "samples", "learning_rate", "checkpoint", "resume", "log" (TrainingLog prefix);
+//  rl2017: "max_groups"; gdp: "scratch", "zero_shot_samples", "group_actions" (scratch only),
+//  "entropy_coef", "reward", "self_imitation", "self_imitation_steps". See docs/devices_rl.md.
 #include <string>
 
 #include "tessera/heuristics/device_placer.h"

@@ -72,8 +72,8 @@ struct GdpTrainOptions {
   std::string reward = "linear";
   /// Self-imitation (Oh et al., 2018, simplified): after each PPO update, self_imitation_steps Adam
   /// steps on self_imitation × the cross-entropy between the policy and the best placement found so
-  /// far for each task. 0 = off. It pulls the policy
-  /// towards its best sample, so that the next samples explore around it rather than around the mean.
+  /// far for each task (0 = off). It pulls the policy towards its best sample, so that the next
+  /// samples explore around it rather than around the policy's mean.
   double self_imitation = 0;
   int self_imitation_steps = 1;
   static learn::PpoOptions default_ppo();
