@@ -3,6 +3,7 @@
 # and without coordinate-descent refinement, next to simulated annealing at equal wall-clock, under
 # the chip bench's protocol (hard macros by the method, soft macros by the same FD, proxy WL+0.5den+0.5cong).
 # Usage: bench/chip_rl/run.sh BUILD_DIR   (writes bench/results/chip_rl/ariane133.{json,md} + pictures)
+#        bench/chip_rl/run.sh BUILD_DIR seeds   (RL vs SA over seeds: bench/chip_rl/seeds.py, seeds.json)
 set -euo pipefail
 BUILD=${1:?usage: bench/chip_rl/run.sh BUILD_DIR}
 TESSERA=$BUILD/src/cli/tessera
@@ -10,6 +11,7 @@ TESSERA=$BUILD/src/cli/tessera
 OUT=bench/results/chip_rl
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1
+if [ "${2:-}" = seeds ]; then exec python3 bench/chip_rl/seeds.py "$TESSERA" "$OUT"; fi
 python3 - "$TESSERA" "$OUT" <<'PY'
 import json, subprocess, sys, time
 tessera, out = sys.argv[1], sys.argv[2]

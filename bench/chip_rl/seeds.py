@@ -1,15 +1,6 @@
-#!/usr/bin/env bash
-# RL vs SA on Ariane133 at equal wall-clock, once per seed (bench/chip_rl/seeds.json): per-seed proxy,
-# median and mean per method, and on how many seeds each RL variant beats SA.
-# Usage: bench/chip_rl/seeds.sh BUILD_DIR   (writes bench/results/chip_rl/seeds.{json,md}; ~13 min)
-set -euo pipefail
-BUILD=${1:?usage: bench/chip_rl/seeds.sh BUILD_DIR}
-TESSERA=$BUILD/src/cli/tessera
-[ -x "$TESSERA" ] || TESSERA=$BUILD/tessera
-OUT=bench/results/chip_rl
-mkdir -p "$OUT"
-export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1
-python3 - "$TESSERA" "$OUT" <<'PY'
+"""RL vs SA on Ariane133 at equal wall-clock, once per seed (bench/chip_rl/seeds.json): per-seed proxy,
+median and mean per method, and on how many seeds each RL variant beats SA. Run through
+`bench/chip_rl/run.sh BUILD_DIR seeds` (writes bench/results/chip_rl/seeds.{json,md}; ~13 min)."""
 import json, os, statistics, subprocess, sys, time
 tessera, out = sys.argv[1], sys.argv[2]
 cfg = json.load(open("bench/chip_rl/seeds.json"))
@@ -56,4 +47,3 @@ for r in results:
 md.append("")
 open(out + "/seeds.md", "w").write("\n".join(md))
 print("\n".join(md))
-PY
