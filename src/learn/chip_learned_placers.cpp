@@ -101,17 +101,21 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
   const int threads = resolve_threads(options.threads);
   int64_t sampled = 0;
   double round_seconds = 0;
-  // With refine_candidates, the end of the budget is kept for refining them (estimated from one).
-  double refine_reserve = 0;
-  if (refine_candidates > 0) {
-    Stopwatch one;
-    Placement p = greedy.placement;
+  // A candidate's refinement: coordinate descent with the soft macros where they are, then FD again.
+  auto refine = [&](Placement p) {
     RefineOptions ro;
     ro.progress = false;
     ro.weights = options.weights;
     refine_placement(netlist, canvas, p, ro);
     force_directed_place(netlist, canvas.spec(), p, env_options.fd);
-    (void)env->cost().evaluate(p);
+    const double proxy = env->cost().evaluate(p).proxy(options.weights);
+    return Candidate{proxy, std::move(p), "refined sample"};
+  };
+  // With refine_candidates, the end of the budget is kept for refining them (estimated from one).
+  double refine_reserve = 0;
+  if (refine_candidates > 0) {
+    Stopwatch one;
+    (void)refine(greedy.placement);
     refine_reserve = one.seconds() * refine_candidates / threads;
   }
   while ((max_samples < 0 || sampled < max_samples) &&
@@ -142,15 +146,8 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
     // Coordinate-descent refinement (then FD) of the best samples; the best refined one wins. The
     // unrefined ranking is a poor guide: refinement moves samples by different amounts.
     std::vector<Candidate> refined(top.size());
-    parallel_for(static_cast<int64_t>(top.size()), threads, [&](int64_t i, int) {
-      Placement p = top[i].placement;
-      RefineOptions ro;
-      ro.progress = false;
-      ro.weights = options.weights;
-      refine_placement(netlist, canvas, p, ro);
-      force_directed_place(netlist, canvas.spec(), p, env_options.fd);
-      refined[i] = {env->cost().evaluate(p).proxy(options.weights), std::move(p), "refined sample"};
-    });
+    parallel_for(static_cast<int64_t>(top.size()), threads,
+                 [&](int64_t i, int) { refined[i] = refine(top[i].placement); });
     Json ranks = Json::array();
     size_t winner = 0;
     for (size_t i = 0; i < refined.size(); ++i) {
