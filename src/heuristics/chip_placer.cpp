@@ -517,6 +517,45 @@ Json refine_placement(const Netlist& nl, const ChipCanvas& canvas0, Placement& p
       canvas.place(m, bx, by, bo);
       if (best < cur - 1e-12) ++improved, ++pass_improved;
       cur = best;
+      // Swaps reach what the window cannot in a packed placement: the cells a macro should move to
+      // are taken by other macros. Each macro keeps its orientation; both must be legal after the swap.
+      if (opt.swaps)
+        for (int64_t m2 : order) {
+          if (m2 == m || is_fixed(placement, m2)) continue;
+          const Placement& q = inc.placement();
+          const double x1 = q.x[m], y1 = q.y[m], x2 = q.x[m2], y2 = q.y[m2];
+          const Orientation o1 = q.orientation[m], o2 = q.orientation[m2];
+          canvas.unplace(m);
+          canvas.unplace(m2);
+          bool legal = canvas.is_legal(m, x2, y2, o1);
+          if (legal) {
+            canvas.place(m, x2, y2, o1);
+            legal = canvas.is_legal(m2, x1, y1, o2);
+            canvas.unplace(m);
+          }
+          bool keep = false;
+          if (legal) {
+            inc.move(m, x2, y2, o1);
+            inc.move(m2, x1, y1, o2);
+            const double c = inc.proxy(opt.weights);
+            ++evaluations;
+            keep = c < cur - 1e-12;
+            if (keep) {
+              cur = c;
+              ++improved, ++pass_improved;
+            } else {
+              inc.move(m2, x2, y2, o2);
+              inc.move(m, x1, y1, o1);
+            }
+          }
+          if (keep) {
+            canvas.place(m, x2, y2, o1);
+            canvas.place(m2, x1, y1, o2);
+          } else {
+            canvas.place(m, x1, y1, o1);
+            canvas.place(m2, x2, y2, o2);
+          }
+        }
       bar.advance();
     }
     if (pass_improved == 0) break;
@@ -557,19 +596,44 @@ ChipPlaceReport place_chip(ChipPlacer& placer, const Netlist& netlist, const Can
   }
   rep.cost_unrefined = rep.cost = cost.evaluate(rep.placement);
   if (options.refine) {
+    // Rounds of refinement, each followed by FD, while the proxy after FD improves: a round sees the
+    // soft macros where the previous FD put them, so its gains survive the next FD better than one
+    // long refinement against stale soft-macro positions. With swaps on, each round refines the
+    // current best both without and with swaps and keeps the better result.
     sw.reset();
-    Placement refined = rep.placement;
     RefineOptions ro = options.refinement;
     ro.weights = options.placer.weights;
-    rep.refine_stats = refine_placement(netlist, canvas, refined, ro);
-    if (options.run_fd) force_directed_place(netlist, spec, refined, options.fd);
-    ProxyCostResult rc = cost.evaluate(refined);
-    rep.refine_seconds = sw.seconds();
-    rep.refine_stats["proxy_after_fd"] = rc.proxy(options.placer.weights);
-    if (rc.proxy(options.placer.weights) < rep.cost.proxy(options.placer.weights)) {
-      rep.placement = std::move(refined);
-      rep.cost = rc;
+    const double best_before = rep.cost.proxy(options.placer.weights);
+    Json rounds = Json::array();
+    bool improved = true;
+    while (improved && sw.seconds() < options.refinement.time_budget) {
+      improved = false;
+      const Placement start_of_round = rep.placement;
+      for (bool swaps : {false, true}) {
+        if (swaps && !options.refinement.swaps) continue;
+        if (sw.seconds() >= options.refinement.time_budget) break;
+        Placement refined = start_of_round;
+        ro.swaps = swaps;
+        ro.time_budget = options.refinement.time_budget - sw.seconds();
+        Json stats = refine_placement(netlist, canvas, refined, ro);
+        if (options.run_fd) force_directed_place(netlist, spec, refined, options.fd);
+        ProxyCostResult rc = cost.evaluate(refined);
+        stats["proxy_after_fd"] = rc.proxy(options.placer.weights);
+        stats["swaps"] = swaps;
+        rounds.push_back(stats);
+        if (rc.proxy(options.placer.weights) < rep.cost.proxy(options.placer.weights) - 1e-9) {
+          rep.placement = std::move(refined);
+          rep.cost = rc;
+          improved = true;
+        }
+      }
+      if (!options.run_fd) break;  // without FD a second round would repeat the first
     }
+    rep.refine_seconds = sw.seconds();
+    rep.refine_stats = rounds.back();
+    rep.refine_stats["initial_proxy"] = best_before;
+    rep.refine_stats["final_proxy"] = rep.cost.proxy(options.placer.weights);
+    rep.refine_stats["rounds"] = rounds;
   }
   return rep;
 }

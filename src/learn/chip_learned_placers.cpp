@@ -105,6 +105,7 @@ Placement RlChipPlacer::place_impl(const Netlist& netlist, const ChipCanvas& can
   auto refine = [&](Placement p) {
     RefineOptions ro;
     ro.progress = false;
+    ro.swaps = false;  // a cheap screening pass; the final refinement of the winner swaps too
     ro.weights = options.weights;
     refine_placement(netlist, canvas, p, ro);
     force_directed_place(netlist, canvas.spec(), p, env_options.fd);

@@ -1,5 +1,7 @@
 #include "tessera/heuristics/chip_placer.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "../testing.h"
@@ -72,6 +74,31 @@ TEST(ChipPlacer, RefinementNeverWorsens) {
   ChipPlaceReport rep = place_chip(*placer, c.netlist, c.netlist.spec(), c.start, o);
   expect_legal(c.netlist, rep.placement);
   EXPECT_LT(rep.cost.proxy(), rep.cost_unrefined.proxy());
+}
+
+TEST(ChipPlacer, RefinementRoundsWithSwapsBeatWindowOnlyRefinement) {
+  if (!testing::have_shared_data()) GTEST_SKIP();
+  Case c = macro_tiles();
+  auto placer = make_chip_placer_registry().create("random");
+  PlaceChipOptions o;
+  o.placer.progress = false;
+  o.refine = true;
+  o.refinement.progress = false;
+  o.refinement.time_budget = 60;  // a bound; both runs end by convergence long before
+  std::map<bool, ChipPlaceReport> rep;
+  for (bool swaps : {false, true}) {
+    o.refinement.swaps = swaps;
+    rep[swaps] = place_chip(*placer, c.netlist, c.netlist.spec(), c.start, o);
+    expect_legal(c.netlist, rep[swaps].placement);
+    const Json& rounds = rep[swaps].refine_stats.at("rounds");
+    ASSERT_GE(rounds.size(), 2u);  // at least one improving round and the one that found nothing more
+    for (const Json& r : rounds) EXPECT_EQ(r.at("swaps").get<bool>() && !swaps, false);
+    EXPECT_NEAR(rep[swaps].refine_stats.at("final_proxy").get<double>(), rep[swaps].cost.proxy(), 1e-9);
+  }
+  // Same random start (same seed), so the window-only rounds end in a local optimum that swaps escape.
+  EXPECT_EQ(rep[false].cost_unrefined.proxy(), rep[true].cost_unrefined.proxy());
+  EXPECT_LT(rep[false].cost.proxy(), rep[false].cost_unrefined.proxy());
+  EXPECT_LT(rep[true].cost.proxy(), rep[false].cost.proxy() - 0.01);
 }
 
 TEST(ChipPlacer, SameSeedSameResult) {

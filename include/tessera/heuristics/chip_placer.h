@@ -79,6 +79,7 @@ struct RefineOptions {
   int passes = 2;
   int window = 3;           ///< cells each way; 0 = every legal cell
   bool flips = true;
+  bool swaps = true;        ///< also try swapping each macro with every other movable hard macro
   double time_budget = 30;  ///< seconds
   CostWeights weights;
   bool progress = true;
