@@ -238,8 +238,8 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_flag("--refine", opts->refine, "Coordinate-descent refinement after the placer");
     cmd->add_option("--refine-budget", opts->refinement.time_budget, "Seconds for refinement")->capture_default_str();
     cmd->add_flag("--refine-swaps,!--no-refine-swaps", opts->refinement.swaps,
-                  "Refinement rounds also try swapping pairs of hard macros (rl's screening of its candidates does not)")
-        ->capture_default_str();
+                  "Refinement rounds also try swapping pairs of hard macros (default: on; rl's screening of its "
+                  "candidates never swaps)");
     cmd->add_option("--fd-attract", opts->fd.attract_factors, "Force-directed attraction factor per round")
         ->delimiter(',')->capture_default_str();
     cmd->add_option("--fd-repel", opts->fd.repel_factors, "Force-directed repulsion factor per round")
