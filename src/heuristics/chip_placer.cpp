@@ -61,6 +61,28 @@ ChipCanvas start_canvas(const ChipCanvas& canvas, const Placement& start) {
 
 bool is_fixed(const Placement& p, int64_t m) { return !p.fixed.empty() && p.fixed[m]; }
 
+/// Exchanges the canvas positions of hard macros a and b (each keeps its orientation) when both stay
+/// legal; otherwise leaves the canvas as it was. Positions are read from p, which still has the old ones.
+bool swap_on_canvas(ChipCanvas& canvas, const Placement& p, int64_t a, int64_t b) {
+  const double xa = p.x[a], ya = p.y[a], xb = p.x[b], yb = p.y[b];
+  const Orientation oa = p.orientation[a], ob = p.orientation[b];
+  canvas.unplace(a);
+  canvas.unplace(b);
+  bool ok = canvas.is_legal(a, xb, yb, oa);
+  if (ok) {
+    canvas.place(a, xb, yb, oa);
+    ok = canvas.is_legal(b, xa, ya, ob);
+    if (!ok) canvas.unplace(a);
+  }
+  if (!ok) {
+    canvas.place(a, xa, ya, oa);
+    canvas.place(b, xb, yb, ob);
+    return false;
+  }
+  canvas.place(b, xa, ya, ob);
+  return true;
+}
+
 std::vector<int> legal_cells(const ChipCanvas& canvas, int64_t m, Orientation o) {
   auto mask = canvas.require_legal_mask(m, o);
   std::vector<int> cells;
@@ -274,20 +296,7 @@ ChainResult anneal_chain(const Netlist& nl, const ChipCanvas& canvas0, const Pla
       if (m2 == m) return false;
       const double x1 = p.x[m], y1 = p.y[m], x2 = p.x[m2], y2 = p.y[m2];
       const Orientation o1 = p.orientation[m], o2 = p.orientation[m2];
-      canvas.unplace(m);
-      canvas.unplace(m2);
-      bool ok = canvas.is_legal(m, x2, y2, o1);
-      if (ok) {
-        canvas.place(m, x2, y2, o1);
-        ok = canvas.is_legal(m2, x1, y1, o2);
-        if (!ok) canvas.unplace(m);
-      }
-      if (!ok) {
-        canvas.place(m, x1, y1, o1);
-        canvas.place(m2, x2, y2, o2);
-        return false;
-      }
-      canvas.place(m2, x1, y1, o2);
+      if (!swap_on_canvas(canvas, p, m, m2)) return false;
       touched.push_back(m2);
       inc.move(m, x2, y2, o1);
       inc.move(m2, x1, y1, o2);
@@ -525,36 +534,19 @@ Json refine_placement(const Netlist& nl, const ChipCanvas& canvas0, Placement& p
           const Placement& q = inc.placement();
           const double x1 = q.x[m], y1 = q.y[m], x2 = q.x[m2], y2 = q.y[m2];
           const Orientation o1 = q.orientation[m], o2 = q.orientation[m2];
-          canvas.unplace(m);
-          canvas.unplace(m2);
-          bool legal = canvas.is_legal(m, x2, y2, o1);
-          if (legal) {
-            canvas.place(m, x2, y2, o1);
-            legal = canvas.is_legal(m2, x1, y1, o2);
-            canvas.unplace(m);
+          if (!swap_on_canvas(canvas, q, m, m2)) continue;
+          inc.move(m, x2, y2, o1);
+          inc.move(m2, x1, y1, o2);
+          const double c = inc.proxy(opt.weights);
+          ++evaluations;
+          if (c < cur - 1e-12) {
+            cur = c;
+            ++improved, ++pass_improved;
+            continue;
           }
-          bool keep = false;
-          if (legal) {
-            inc.move(m, x2, y2, o1);
-            inc.move(m2, x1, y1, o2);
-            const double c = inc.proxy(opt.weights);
-            ++evaluations;
-            keep = c < cur - 1e-12;
-            if (keep) {
-              cur = c;
-              ++improved, ++pass_improved;
-            } else {
-              inc.move(m2, x2, y2, o2);
-              inc.move(m, x1, y1, o1);
-            }
-          }
-          if (keep) {
-            canvas.place(m, x2, y2, o1);
-            canvas.place(m2, x1, y1, o2);
-          } else {
-            canvas.place(m, x1, y1, o1);
-            canvas.place(m2, x2, y2, o2);
-          }
+          swap_on_canvas(canvas, inc.placement(), m, m2);  // back; the old positions were legal
+          inc.move(m2, x2, y2, o2);
+          inc.move(m, x1, y1, o1);
         }
       bar.advance();
     }
