@@ -595,7 +595,6 @@ ChipPlaceReport place_chip(ChipPlacer& placer, const Netlist& netlist, const Can
     sw.reset();
     RefineOptions ro = options.refinement;
     ro.weights = options.placer.weights;
-    const double best_before = rep.cost.proxy(options.placer.weights);
     Json rounds = Json::array();
     bool improved = true;
     while (improved && sw.seconds() < options.refinement.time_budget) {
@@ -622,10 +621,10 @@ ChipPlaceReport place_chip(ChipPlacer& placer, const Netlist& netlist, const Can
       if (!options.run_fd) break;  // without FD a second round would repeat the first
     }
     rep.refine_seconds = sw.seconds();
-    rep.refine_stats = rounds.back();
-    rep.refine_stats["initial_proxy"] = best_before;
-    rep.refine_stats["final_proxy"] = rep.cost.proxy(options.placer.weights);
-    rep.refine_stats["rounds"] = rounds;
+    rep.refine_stats = {{"initial_proxy", rep.cost_unrefined.proxy(options.placer.weights)},
+                        {"final_proxy", rep.cost.proxy(options.placer.weights)},
+                        {"seconds", rep.refine_seconds},
+                        {"rounds", rounds}};
   }
   return rep;
 }

@@ -88,6 +88,20 @@ TEST(ChipPlacer, RefinementRoundsWithSwapsBeatWindowOnlyRefinement) {
   EXPECT_LT(rep[true].cost.proxy(), rep[false].cost.proxy() - 0.01);
 }
 
+TEST(ChipPlacer, ZeroRefinementBudgetKeepsThePlacement) {
+  if (!testing::have_shared_data()) GTEST_SKIP();
+  Case c = macro_tiles();
+  auto placer = make_chip_placer_registry().create("random");
+  PlaceChipOptions o;
+  o.placer.progress = false;
+  o.refine = true;
+  o.refinement.progress = false;
+  o.refinement.time_budget = 0;
+  ChipPlaceReport rep = place_chip(*placer, c.netlist, c.netlist.spec(), c.start, o);
+  EXPECT_TRUE(rep.refine_stats.at("rounds").empty());
+  EXPECT_EQ(rep.cost.proxy(), rep.cost_unrefined.proxy());
+}
+
 TEST(ChipPlacer, SameSeedSameResult) {
   if (!testing::have_shared_data()) GTEST_SKIP();
   Case c = macro_tiles();
