@@ -3,16 +3,18 @@ and mean per method, and on how many seeds each RL variant beats SA. Run through
 `bench/chip_rl/run.sh BUILD_DIR seeds` (writes bench/results/chip_rl/seeds.{json,md}; ~13 min per netlist).
 CHIP_RL_MODEL=FILE runs the RL rows with that model instead of the shipped one; CHIP_SEEDS_RUNS=rl (or sa) runs
 only the runs whose method is that one (e.g. to compare models without rerunning SA); CHIP_SEEDS_TAG=T writes
-seeds_T.{json,md} instead."""
+seeds_T.{json,md} instead; CHIP_SEEDS=1,2,5 replaces the seed list; CHIP_SEEDS_NETLISTS=TEXT keeps the netlists whose
+name contains TEXT."""
 import json, os, statistics, subprocess, sys, time
 tessera, out = sys.argv[1], sys.argv[2]
 cfg = json.load(open("bench/chip_rl/seeds.json"))
 model = os.environ.get("CHIP_RL_MODEL", "")
-seeds = cfg["seeds"]
+seeds = [int(x) for x in os.environ["CHIP_SEEDS"].split(",")] if os.environ.get("CHIP_SEEDS") else cfg["seeds"]
+nets = [n for n in cfg["netlists"] if os.environ.get("CHIP_SEEDS_NETLISTS", "") in n["name"]]
 only = os.environ.get("CHIP_SEEDS_RUNS", "")
 runs = [r for r in cfg["runs"] if not only or r["args"][r["args"].index("--method") + 1] == only]
 tables = []
-for net in cfg["netlists"]:
+for net in nets:
     results = []
     for r in runs:
         per_seed = []
@@ -40,7 +42,7 @@ for net in cfg["netlists"]:
     tables.append({"netlist": net, "results": results})
 stem = out + "/seeds" + ("_" + os.environ["CHIP_SEEDS_TAG"] if os.environ.get("CHIP_SEEDS_TAG") else "")
 tmp = stem + ".json.tmp"
-json.dump({"config": cfg, "model": model or "models/chip_rl.pt", "tables": tables}, open(tmp, "w"), indent=1)
+json.dump({"config": dict(cfg, seeds=seeds), "model": model or "models/chip_rl.pt", "tables": tables}, open(tmp, "w"), indent=1)
 os.replace(tmp, stem + ".json")
 md = ["# RL vs SA over seeds (equal wall-clock)", "",
       "Placer budget %d s, then FD, coordinate-descent refinement (budget %d s) and FD again; proxy = WL + 0.5·density "
