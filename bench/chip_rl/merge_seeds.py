@@ -8,11 +8,13 @@ import json, os, shlex, statistics, sys
 if len(sys.argv) < 3:
     raise SystemExit(__doc__)
 stem, inputs = sys.argv[1], sys.argv[2:]
+budgets = set()
 tables = {}  # netlist name -> {"netlist": ..., "rows": {row name: {seed: result}}, "sources": {row name: [files]}}
 for arg in inputs:
     path, _, label = arg.partition("=")
     run = json.load(open(path))
     label = label or run.get("model", "")
+    budgets.add((run["config"]["budget_s"], run["config"]["refine_budget"]))
     for t in run["tables"]:
         table = tables.setdefault(t["netlist"]["name"], {"netlist": t["netlist"], "rows": {}, "sources": {}})
         for r in t["results"]:
@@ -24,11 +26,14 @@ for arg in inputs:
             table["sources"].setdefault(name, []).append(os.path.basename(path))
 
 out = {"inputs": inputs, "tables": []}
+if len(budgets) != 1:
+    raise SystemExit("merge_seeds: the runs used different budgets %s" % sorted(budgets))
+(budget, refine_budget), = budgets
 md = ["# RL vs SA over seeds (equal wall-clock), merged runs", "",
       "Merged by `python3 bench/chip_rl/merge_seeds.py %s %s`. Every cell is one `tessera chip place NETLIST [PLC] "
-      "--time-budget 60 --refine --refine-budget 30 --seed S` run (placer, FD, refinement rounds, FD); proxy = WL + "
+      "--time-budget %g --refine --refine-budget %g --seed S` run (placer, FD, refinement rounds, FD); proxy = WL + "
       "0.5·density + 0.5·congestion after refinement, lower is better. \"Better than SA\" counts the seeds that both "
-      "rows have." % (shlex.quote(stem), " ".join(shlex.quote(x) for x in inputs))]
+      "rows have." % (shlex.quote(stem), " ".join(shlex.quote(x) for x in inputs), budget, refine_budget)]
 for name, table in tables.items():
     rows = table["rows"]
     sa = rows.get("SA", {})

@@ -62,15 +62,21 @@ TEST(ChipPlacer, AllMethodsLegalAndSaBeatsRandom) {
   EXPECT_LE(cost["sa"], cost["greedy"] + 1e-9);
 }
 
-TEST(ChipPlacer, RefinementRoundsWithSwapsBeatWindowOnlyRefinement) {
-  if (!testing::have_shared_data()) GTEST_SKIP();
-  Case c = macro_tiles();
-  auto placer = make_chip_placer_registry().create("random");
+/// Quiet place_chip options with the final refinement on and the given refinement budget.
+PlaceChipOptions refining_options(double refine_budget) {
   PlaceChipOptions o;
   o.placer.progress = false;
   o.refine = true;
   o.refinement.progress = false;
-  o.refinement.time_budget = 60;  // a bound; both runs end by convergence long before
+  o.refinement.time_budget = refine_budget;
+  return o;
+}
+
+TEST(ChipPlacer, RefinementRoundsWithSwapsBeatWindowOnlyRefinement) {
+  if (!testing::have_shared_data()) GTEST_SKIP();
+  Case c = macro_tiles();
+  auto placer = make_chip_placer_registry().create("random");
+  PlaceChipOptions o = refining_options(60);  // a bound; both runs end by convergence long before
   std::map<bool, ChipPlaceReport> rep;
   for (bool swaps : {false, true}) {
     o.refinement.swaps = swaps;
@@ -92,12 +98,7 @@ TEST(ChipPlacer, ZeroRefinementBudgetKeepsThePlacement) {
   if (!testing::have_shared_data()) GTEST_SKIP();
   Case c = macro_tiles();
   auto placer = make_chip_placer_registry().create("random");
-  PlaceChipOptions o;
-  o.placer.progress = false;
-  o.refine = true;
-  o.refinement.progress = false;
-  o.refinement.time_budget = 0;
-  ChipPlaceReport rep = place_chip(*placer, c.netlist, c.netlist.spec(), c.start, o);
+  ChipPlaceReport rep = place_chip(*placer, c.netlist, c.netlist.spec(), c.start, refining_options(0));
   EXPECT_TRUE(rep.refine_stats.at("rounds").empty());
   EXPECT_EQ(rep.cost.proxy(), rep.cost_unrefined.proxy());
 }
