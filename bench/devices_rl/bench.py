@@ -77,6 +77,28 @@ def summarize(g, rows):
             "expert_step_time": expert["step_time"] if expert else None}
 
 
+def refine_extra():
+    return {"refine": cfg["refine"]["seconds"], "refine_block_moves": cfg["refine"]["block_moves"]}
+
+
+# Rows of the refinement table: each learner spends the last refine.seconds of the same budget annealing
+# from its best placement; the classical annealer gets the whole budget with the same move set.
+def refined_row(g, row):
+    budget = cfg.get("learned_time_budget", 0)
+    if row == "rl2017-refine":
+        return place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **refine_extra()), time_budget=budget)
+    if row == "gdp-finetune-refine":
+        return place_seeds(g, "gdp", lambda f: dict({"zero_shot_samples": cfg["gdp_zero_shot_samples"],
+                                                     "learning_rate": cfg["gdp_learning_rate"]}, **refine_extra()),
+                           finetune=cfg["gdp_finetune_steps"], time_budget=budget)
+    if row == "anneal-equal-time":
+        return place_seeds(g, "anneal", lambda f: {"iterations": 10**12,
+                                                   "block_moves": cfg["refine"]["block_moves"]},
+                           time_budget=budget)
+    raise ValueError("unknown row " + row)
+
+
+REFINED_ROWS = ["anneal-equal-time", "rl2017-refine", "gdp-finetune-refine"]
 results = []
 only = os.environ.get("BENCH_ONLY", "")  # "graph:row,graph:row": rerun these cells of results.json
 if only:
@@ -87,11 +109,16 @@ if only:
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
         log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row)} if curve else {}
-        assert row == "rl2017", "only rl2017 cells can be rerun"
+        assert row == "rl2017" or row in REFINED_ROWS, "only rl2017 and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
-        res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
-                                            time_budget=cfg.get("learned_time_budget", 0))
+        if row == "rl2017":
+            res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
+                                                time_budget=cfg.get("learned_time_budget", 0))
+        else:
+            res["rows"][row] = refined_row(g, row)
         results[results.index(res)] = summarize(g, res["rows"])
+        json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
+        os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
 for g in ([] if only else cfg["graphs"]):
     print("== %s (%s)" % (g["name"], g["kind"]), flush=True)
     rows = {}
@@ -110,6 +137,8 @@ for g in ([] if only else cfg["graphs"]):
                                                                  "learning_rate": cfg["gdp_learning_rate"]},
                                                                 **first_log("gdp_finetune")(f)),
                                        finetune=cfg["gdp_finetune_steps"], time_budget=budget)
+    for row in REFINED_ROWS:
+        rows[row] = refined_row(g, row)
     results.append(summarize(g, rows))
     json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
     os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
@@ -172,6 +201,35 @@ for res in results:
     w_cl = sum(1 for a in ft if a is not None and base and a < base)
     lines.append("| %s | %s | %s | %s | %s | %d of %d | %d of %d |" % (res["graph"], ps("rl2017"), ps("gdp-scratch"),
                  ps("gdp-zero-shot"), ps("gdp-finetune"), w_rl, len(ft), w_cl, len(ft)))
+if any(row in res["rows"] for res in results for row in REFINED_ROWS):
+    rf = cfg["refine"]
+    lines += ["", "## With local refinement, at equal wall-clock (%s s)" % cfg.get("learned_time_budget"), "",
+              "The learners spend the last %s s of the same budget annealing from their best placement (group moves, "
+              "swaps, and block moves of consecutive groups with probability %s); `anneal` (equal time) anneals from "
+              "the best classical placement for the whole budget with the same moves. Median over seeds %s; ratio to "
+              "the best classical placer of the first table. Per seed: step times of seeds %s; wins = seeds on which "
+              "gdp fine-tuned + refinement beats the row." % (rf["seconds"], rf["block_moves"], "/".join(map(str, seeds)),
+                                                             " / ".join(map(str, seeds))), "",
+              "| graph | best classical | anneal (equal time) | rl2017 + refinement | gdp fine-tuned + refinement | "
+              "gdp-ft + refinement wins vs anneal (equal time) / rl2017 + refinement / best classical |",
+              "|---|---|---|---|---|---|"]
+    for res in results:
+        r = res["rows"]
+        base = res["best_classical_step_time"]
+        def rc(m):
+            x = r.get(m)
+            if x is None or "step_time" not in x:
+                return "-"
+            return "%s (%.2f) [%s]" % (fmt(x), x["step_time"] / base if base else float("nan"),
+                                       " / ".join("%.4f" % v if v is not None else "fail" for v in x.get("per_seed", [])))
+        mine = r.get("gdp-finetune-refine", {}).get("per_seed", [])
+        def wins(m):
+            other = r.get(m, {}).get("per_seed", [])
+            return "%d of %d" % (sum(1 for a, b in zip(mine, other) if a is not None and b is not None and a < b), len(mine))
+        w_cl = "%d of %d" % (sum(1 for a in mine if a is not None and base and a < base), len(mine))
+        lines.append("| %s | %s %.4f | %s | %s | %s | %s / %s / %s |" % (
+            res["graph"], res["best_classical"], base, rc("anneal-equal-time"), rc("rl2017-refine"),
+            rc("gdp-finetune-refine"), wins("anneal-equal-time"), wins("rl2017-refine"), w_cl))
 lines += ["", "Training curves: curves/<graph>_<method>_reward.svg (reward vs samples and vs wall-clock).", ""]
 open(out_dir + "/results.md", "w").write("\n".join(lines))
 print("\n".join(lines))

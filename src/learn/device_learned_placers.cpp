@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <vector>
 
 #include "tessera/core/error.h"
 #include "tessera/core/log.h"
 #include "tessera/core/parallel.h"
 #include "tessera/core/stopwatch.h"
+#include "tessera/heuristics/classical_device_placers.h"
 #include "tessera/learn/gdp_trainer.h"
 #include "tessera/learn/rl2017_trainer.h"
 #include "tessera/problems/placement_features.h"
@@ -19,11 +21,13 @@ namespace {
 
 // --extra keys per method (a key of the other method is an error, not silently ignored).
 const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_groups", "learning_rate",
-                                              "checkpoint", "resume",  "log"};
+                                              "checkpoint", "resume",  "log",        "refine",
+                                              "refine_iterations", "refine_block_moves"};
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
                                            "self_imitation", "self_imitation_steps",
-                                           "checkpoint",    "resume",        "log"};
+                                           "checkpoint",    "resume",        "log",
+                                           "refine",        "refine_iterations", "refine_block_moves"};
 
 void check_extra(const Json& extra, const std::string& method, const std::vector<std::string>& known) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
@@ -51,6 +55,63 @@ Json best_json(const TaskBest& b) {
           {"reference_single_device_time", b.reference}};
 }
 
+// Local refinement of a learned placement (--extra refine / refine_iterations / refine_block_moves):
+// simulated annealing (heuristics/classical_device_placers.h) from the learner's best placement, for the
+// last `refine` seconds of --time-budget or for refine_iterations moves. The learner gets the rest of
+// the budget, so a refined run takes the same wall-clock as an unrefined one.
+struct RefineSettings {
+  double seconds = 0;
+  int64_t iterations = 0;
+  double block_moves = 0.3;
+  bool enabled() const { return seconds > 0 || iterations > 0; }
+};
+
+RefineSettings refine_settings(const Json& x, const PlaceOptions& options, const std::string& name) {
+  RefineSettings r;
+  r.seconds = extra_value(x, "refine", 0.0, name);
+  r.iterations = extra_value(x, "refine_iterations", int64_t{0}, name);
+  r.block_moves = extra_value(x, "refine_block_moves", r.block_moves, name);
+  if (!(r.seconds >= 0)) throw UsageError(name + ": --extra refine must be >= 0 seconds");
+  if (r.iterations < 0) throw UsageError(name + ": --extra refine_iterations must be >= 0");
+  if (!(r.block_moves >= 0 && r.block_moves <= 1))
+    throw UsageError(name + ": --extra refine_block_moves must be in [0, 1]");
+  if (r.seconds > 0 && options.time_budget > 0 && r.seconds >= options.time_budget)
+    throw UsageError(name + ": --extra refine (" + std::to_string(r.seconds) +
+                     " s) must be shorter than --time-budget (" + std::to_string(options.time_budget) + " s)");
+  return r;
+}
+
+// Runs the refinement on p (its device and info) when enabled; returns the simulator evaluations made.
+int64_t refine_placement(Placement& p, const RefineSettings& r, const DeviceGraph& graph, const Cluster& cluster,
+                         const PlaceOptions& options, int64_t evaluations_before) {
+  if (!r.enabled() || p.device.empty()) return 0;
+  AnnealOptions ao;
+  ao.time_budget = r.seconds;
+  ao.iterations = r.iterations > 0 ? r.iterations : std::numeric_limits<int64_t>::max() / 4;
+  ao.block_moves = r.block_moves;
+  ao.seed = derive_seed(options.seed, 0x5EF1);
+  ao.progress = options.progress;
+  AnnealResult a = anneal_placement(graph, cluster, options.sim, p.device, ao);
+  SimOptions so = options.sim;
+  so.record_trace = false;
+  so.critical_path = false;
+  DeviceSimulator sim(graph, cluster, so);
+  const SimResult res = sim.run(a.placement);
+  p.info["refine_start_step_time"] = p.info.value("best_step_time", 0.0);
+  p.info["refine_start_score"] = a.start_score;
+  p.info["refine_iterations"] = a.iterations;
+  p.info["refine_improvements"] = a.improvements;
+  if (a.improvements > 0) {
+    p.info["evaluations_to_best"] = evaluations_before + a.iterations_to_best;
+    p.info["seconds_to_best"] = p.info.value("learn_seconds", 0.0) + a.seconds_to_best;
+  }
+  p.info["best_step_time"] = res.step_time;
+  p.info["best_score"] = res.score;
+  p.info["best_feasible"] = res.feasible;
+  p.device = std::move(a.placement);
+  return a.iterations;
+}
+
 // Options every learned placer takes the same way: checkpoint/resume/log from --extra, and the run
 // settings (seed, threads, progress, budget, OOM penalty) from PlaceOptions.
 template <class TrainOptions>
@@ -62,6 +123,7 @@ void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& optio
   o.threads = options.threads;
   o.progress = options.progress;
   o.time_budget = options.time_budget;
+  if (options.time_budget > 0) o.time_budget -= refine_settings(x, options, name).seconds;
   o.oom_penalty = options.sim.oom_penalty;
 }
 
@@ -77,6 +139,7 @@ class Rl2017Placer : public Placer {
     o.max_groups = extra_value(x, "max_groups", o.max_groups, name());
     o.learning_rate = extra_value(x, "learning_rate", o.learning_rate, name());
     apply_run_options(o, x, options, name());
+    Stopwatch clock;
     Rl2017Trainer trainer({graph.name(), &graph, &cluster}, o, options.model_path);
     trainer.train();
     if (!o.log_prefix.empty()) trainer.log().plot("reward", "rl2017 " + graph.name());
@@ -87,6 +150,10 @@ class Rl2017Placer : public Placer {
     p.info["evaluations"] = trainer.evaluations();
     p.info["iterations"] = trainer.iteration();
     p.info["groups"] = trainer.grouping().num_groups;
+    p.info["learn_seconds"] = clock.seconds();
+    const int64_t refined = refine_placement(p, refine_settings(x, options, name()), graph, cluster, options,
+                                             trainer.evaluations());
+    p.info["evaluations"] = trainer.evaluations() + refined;
     return p;
   }
 };
@@ -198,6 +265,9 @@ class GdpPlacer : public Placer {
     for (auto& [k, v] : b.items()) p.info[k] = v;
     p.info["evaluations"] = evaluations;
     p.info["learn_seconds"] = clock.seconds();
+    // Zero-shot runs with refinement anneal for `refine` seconds too (there is no learning to shorten).
+    p.info["evaluations"] = evaluations + refine_placement(p, refine_settings(x, options, name()), graph,
+                                                           cluster, options, evaluations);
     return p;
   }
 };
@@ -222,11 +292,13 @@ std::string default_gdp_model_path() {
 
 void add_learned_placers(PlacerRegistry& registry) {
   registry.add("rl2017",
-               "2017 seq2seq placer (LSTM encoder/attention decoder over co-location groups), REINFORCE on this graph",
+               "2017 seq2seq placer (LSTM encoder/attention decoder over co-location groups), REINFORCE on this graph; "
+               "--extra '{\"refine\":S}' anneals its result for the last S s of --time-budget",
                [] { return std::make_unique<Rl2017Placer>(); });
   registry.add("gdp",
                "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot, "
-               "--finetune N to fine-tune, --extra '{\"scratch\":true}' to train from scratch",
+               "--finetune N to fine-tune, --extra '{\"scratch\":true}' to train from scratch, "
+               "'{\"refine\":S}' to anneal the result for the last S s of --time-budget",
                [] { return std::make_unique<GdpPlacer>(); });
 }
 

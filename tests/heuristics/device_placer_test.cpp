@@ -5,6 +5,7 @@
 #include "tessera/core/error.h"
 #include "tessera/heuristics/classical_device_placers.h"
 #include "tessera/io/device_model_reader.h"
+#include "tessera/io/placement_file.h"
 #include "../testing.h"
 
 namespace tessera::devices {
@@ -101,6 +102,68 @@ TEST(DevicePlacer, DeterministicForEqualSeeds) {
   o.extra = {{"iterations", 200}};
   EXPECT_EQ(run_placer(*r.create("anneal"), g, c, o).device, run_placer(*r.create("anneal"), g, c, o).device);
   EXPECT_EQ(run_placer(*r.create("metis"), g, c, o).device, run_placer(*r.create("metis"), g, c, o).device);
+}
+
+TEST(DevicePlacer, AnnealFromAGivenPlacementWithBlockMoves) {
+  DeviceGraph g = two_chains();
+  Cluster c = cluster_preset("p100x2");
+  const std::vector<int> single(g.num_ops(), 0);
+  const double single_time = simulate(g, c, single).step_time;
+  for (double block : {0.0, 1.0}) {  // single-group moves and swaps only / block moves only
+    AnnealOptions o;
+    o.iterations = 400;
+    o.block_moves = block;
+    o.max_block = 12;
+    AnnealResult r = anneal_placement(g, c, SimOptions(), single, o);
+    EXPECT_EQ(r.iterations, 400) << block;
+    EXPECT_NEAR(r.start_score, single_time, 1e-12) << block;
+    // The result is the best placement seen, its score is what the simulator says, and the two
+    // independent chains end up split over the two devices.
+    EXPECT_NEAR(simulate(g, c, r.placement).score, r.score, 1e-12) << block;
+    EXPECT_LT(r.score, 0.6 * single_time) << block;
+    EXPECT_GT(r.improvements, 0) << block;
+    EXPECT_LE(r.iterations_to_best, r.iterations) << block;
+    EXPECT_EQ(anneal_placement(g, c, SimOptions(), single, o).placement, r.placement) << block;
+  }
+  // Never worse than the start, even when the start is already the best placement.
+  AnnealOptions o;
+  o.iterations = 50;
+  o.block_moves = 0.5;
+  AnnealResult first = anneal_placement(g, c, SimOptions(), single, o);
+  AnnealResult again = anneal_placement(g, c, SimOptions(), first.placement, o);
+  EXPECT_LE(again.score, first.score);
+  EXPECT_THROW(anneal_placement(g, c, SimOptions(), std::vector<int>(3, 0), o), Error);
+}
+
+TEST(DevicePlacer, AnnealOptionsAndStartFileAreChecked) {
+  EXPECT_THROW(AnnealOptions::from_extra({{"block_moves", 1.5}}, 0, 1, false), UsageError);
+  EXPECT_THROW(AnnealOptions::from_extra({{"max_block", 1}}, 0, 1, false), UsageError);
+  EXPECT_THROW(AnnealOptions::from_extra({{"iterations", -1}}, 0, 1, false), UsageError);
+  EXPECT_THROW(AnnealOptions::from_extra({{"t0", 0}}, 0, 1, false), UsageError);
+  AnnealOptions a = AnnealOptions::from_extra({{"block_moves", 0.25}, {"max_block", 8}}, 5, 7, false);
+  EXPECT_EQ(a.block_moves, 0.25);
+  EXPECT_EQ(a.max_block, 8);
+  EXPECT_EQ(a.time_budget, 5);
+  EXPECT_EQ(a.seed, 7u);
+
+  DeviceGraph g = two_chains();
+  Cluster c = cluster_preset("p100x2");
+  PlacerRegistry r = registry();
+  PlaceOptions o;
+  o.progress = false;
+  o.extra = {{"iterations", 0}, {"starts", {"single"}}, {"start_file", 3}};
+  EXPECT_THROW(run_placer(*r.create("anneal"), g, c, o), UsageError);
+  o.extra["start_file"] = testing::scratch_dir() + "/missing_placement.json";
+  EXPECT_THROW(run_placer(*r.create("anneal"), g, c, o), Error);
+  // A start file that is better than the listed starts is where the search begins.
+  std::vector<int> split(g.num_ops(), 0);
+  for (int v = 10; v < 20; ++v) split[v] = 1;
+  const std::string file = testing::scratch_dir() + "/split_placement.json";
+  write_placement_file(file, g, c, split);
+  o.extra["start_file"] = file;
+  Placement p = run_placer(*r.create("anneal"), g, c, o);
+  EXPECT_EQ(p.info["start"], "file");
+  EXPECT_EQ(p.device, split);
 }
 
 TEST(DevicePlacer, TrainingGraphsKeepColocationGroupsTogether) {

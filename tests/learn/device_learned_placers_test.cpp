@@ -73,6 +73,39 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   EXPECT_THROW(run_placer(*placer, graph, eight, o), UsageError);
 }
 
+TEST_F(LearnedPlacersTest, RefinementAnnealsTheLearnedPlacement) {
+  for (std::string method : {"gdp", "rl2017"}) {
+    auto o = options();
+    o.extra = {{"iterations", 2}};
+    if (method == "gdp") o.extra["scratch"] = true;
+    auto placer = registry.create(method);
+    Placement plain = run_placer(*placer, graph, cluster, o);
+    o.extra["refine_iterations"] = 60;
+    Placement refined = run_placer(*placer, graph, cluster, o);
+    // The learner's part is unchanged (same seed); the refinement starts from its best placement,
+    // is never worse, and its moves count as simulator evaluations.
+    EXPECT_NEAR(refined.info["refine_start_score"].get<double>(), plain.info["best_score"].get<double>(), 1e-12)
+        << method;
+    EXPECT_LE(refined.info["best_score"].get<double>(), plain.info["best_score"].get<double>()) << method;
+    EXPECT_EQ(refined.info["refine_iterations"].get<int64_t>(), 60) << method;
+    EXPECT_EQ(refined.info["evaluations"].get<int64_t>(), 2 * 8 + 60) << method;
+    EXPECT_NEAR(simulate(graph, cluster, refined.device).step_time, refined.info["best_step_time"].get<double>(),
+                1e-12)
+        << method;
+    for (const auto& [key, value] : std::vector<std::pair<std::string, Json>>{
+             {"refine", -1.0}, {"refine_iterations", -5}, {"refine_block_moves", 2.0}}) {
+      auto bad = o;
+      bad.extra[key] = value;
+      EXPECT_THROW(run_placer(*placer, graph, cluster, bad), UsageError) << method << " " << key;
+    }
+    // The refinement's seconds come out of --time-budget, so they must be fewer.
+    auto bad = o;
+    bad.time_budget = 5;
+    bad.extra["refine"] = 5.0;
+    EXPECT_THROW(run_placer(*placer, graph, cluster, bad), UsageError) << method;
+  }
+}
+
 TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   auto o = options();
   o.model_path = testing::write_temp("not_a_model.pt", "garbage");

@@ -37,6 +37,36 @@ std::unique_ptr<Placer> make_msct_placer();
 std::unique_ptr<Placer> make_heft_placer();
 std::unique_ptr<Placer> make_anneal_placer();
 
+/// Simulated annealing over co-location-group moves, swaps and (optionally) block moves, from a given
+/// placement. Used by the anneal placer and as the refinement of learned placements.
+struct AnnealOptions {
+  double time_budget = 0;      ///< seconds (0 = no limit; then `iterations` alone decides)
+  int64_t iterations = 3000;   ///< upper bound on moves; the temperature follows the larger of the
+                               ///< iteration and time fractions, so either limit ends a full schedule
+  double t0 = 0.03, t1 = 1e-4; ///< start / end temperature as fractions of the start score
+  /// Probability of a block move: a run of consecutive co-location groups (groups ordered by their
+  /// first op's topological position, run length uniform in [2, max_block]) moves to one device. Single
+  /// group moves cannot turn a mostly-one-device placement into a pipeline split; block moves can.
+  double block_moves = 0;
+  int max_block = 64;
+  uint64_t seed = 1;
+  bool progress = false;
+  /// Reads iterations, t0, t1, block_moves and max_block from a placer's --extra object (UsageError
+  /// naming the field when a value is out of range).
+  static AnnealOptions from_extra(const Json& extra, double time_budget, uint64_t seed, bool progress);
+};
+
+struct AnnealResult {
+  std::vector<int> placement;  ///< the best placement seen (never worse than the start)
+  double score = 0, start_score = 0;
+  int64_t iterations = 0, accepted = 0, improvements = 0;
+  int64_t iterations_to_best = 0;  ///< moves made when the best placement was found (0 = the start)
+  double seconds_to_best = 0;
+};
+
+AnnealResult anneal_placement(const DeviceGraph& graph, const Cluster& cluster, const SimOptions& sim,
+                              std::vector<int> start, const AnnealOptions& options);
+
 /// Static memory estimate of op v used by the placers: param_bytes, plus output_bytes for forward ops.
 double placer_memory_need(const Op& op);
 
