@@ -200,6 +200,8 @@ class AnnealPlacer : public Placer {
     p.info["start"] = best_name;
     p.info["start_scores"] = start_scores;
     p.info["iterations"] = r.iterations;
+    p.info["evaluations"] = static_cast<int64_t>(start_scores.size()) + r.iterations;  // simulator runs
+    p.info["evaluations_to_best"] = static_cast<int64_t>(start_scores.size()) + r.iterations_to_best;
     p.info["accepted"] = r.accepted;
     p.info["improvements"] = r.improvements;
     p.info["best_score"] = r.score;
