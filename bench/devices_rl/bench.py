@@ -151,6 +151,16 @@ def fmt(r):
     return s if r["feasible"] else s + " (OOM)"
 
 
+def ratio_cell(x, base, missing, per_seed=False):
+    """Step time, its ratio to base and, with per_seed, every seed's step time in brackets."""
+    if x is None or "step_time" not in x:
+        return missing
+    text = fmt(x) + (" (%.2f)" % (x["step_time"] / base) if base else "")
+    if per_seed:
+        text += " [%s]" % " / ".join("%.4f" % v if v is not None else "fail" for v in x.get("per_seed", []))
+    return text
+
+
 json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
 os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
 lines = ["# Learned device placement (%s, training steps)" % cfg["cluster"], "",
@@ -163,11 +173,7 @@ for res in results:
     r = res["rows"]
     base = res["best_classical_step_time"]
     def cell(m):
-        x = r.get(m)
-        if x is None or "step_time" not in x:
-            return "fail"
-        ratio = " (%.2f)" % (x["step_time"] / base) if base else ""
-        return fmt(x) + ratio
+        return ratio_cell(r.get(m), base, "fail")
     zs, ft = r["gdp-zero-shot"], r["gdp-finetune"]
     zr = "%.3f" % (zs["step_time"] / ft["step_time"]) if "step_time" in zs and "step_time" in ft else "-"
     lines.append("| %s | %s | %s %s | %s | %s | %s | %s | %s | %s |" % (
@@ -217,11 +223,7 @@ if any(row in res["rows"] for res in results for row in REFINED_ROWS):
         r = res["rows"]
         base = res["best_classical_step_time"]
         def rc(m):
-            x = r.get(m)
-            if x is None or "step_time" not in x:
-                return "-"
-            return "%s (%.2f) [%s]" % (fmt(x), x["step_time"] / base if base else float("nan"),
-                                       " / ".join("%.4f" % v if v is not None else "fail" for v in x.get("per_seed", [])))
+            return ratio_cell(r.get(m), base, "-", per_seed=True)
         mine = r.get("gdp-finetune-refine", {}).get("per_seed", [])
         def wins(m):
             other = r.get(m, {}).get("per_seed", [])
