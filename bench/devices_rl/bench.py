@@ -109,9 +109,12 @@ if only:
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
         log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row)} if curve else {}
-        assert row == "rl2017" or row in REFINED_ROWS, "only rl2017 and refinement-table cells can be rerun"
+        assert row in ("rl2017", "anneal") or row in REFINED_ROWS, \
+            "only anneal, rl2017 and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
-        if row == "rl2017":
+        if row == "anneal":
+            res["rows"]["anneal"] = place(g, "anneal", time_budget=cfg["classical_time_budget"])
+        elif row == "rl2017":
             res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
                                                 time_budget=cfg.get("learned_time_budget", 0))
         else:

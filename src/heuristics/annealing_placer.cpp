@@ -19,6 +19,9 @@ AnnealOptions AnnealOptions::from_extra(const Json& extra, double time_budget, u
   a.time_budget = time_budget;
   a.seed = seed;
   a.progress = progress;
+  // With a time budget and no iteration count, the budget alone decides (a cap of 3,000 moves would end
+  // most searches after a second or two, whatever budget was asked for).
+  if (time_budget > 0 && !extra.contains("iterations")) a.iterations = std::numeric_limits<int64_t>::max() / 4;
   a.iterations = extra.value("iterations", a.iterations);
   a.t0 = extra.value("t0", a.t0);
   a.t1 = extra.value("t1", a.t1);
@@ -159,7 +162,8 @@ class AnnealPlacer : public Placer {
     so.critical_path = false;
     DeviceSimulator sim(g, c, so);
     // Deterministic by default: a fixed number of iterations (equal seeds, equal results). With
-    // --time-budget the search also stops at the budget (then the result depends on speed).
+    // --time-budget the budget decides, unless extra.iterations also bounds the search (then the result
+    // depends on speed either way).
     const AnnealOptions ao = AnnealOptions::from_extra(o.extra, o.time_budget, o.seed, o.progress);
     // Start: the best classical placement by score.
     std::vector<std::string> starts = o.extra.value("starts", std::vector<std::string>{

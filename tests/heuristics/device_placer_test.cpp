@@ -145,6 +145,10 @@ TEST(DevicePlacer, AnnealOptionsAndStartFileAreChecked) {
   EXPECT_EQ(a.max_block, 8);
   EXPECT_EQ(a.time_budget, 5);
   EXPECT_EQ(a.seed, 7u);
+  // A time budget without an iteration count is not cut at the default 3,000 moves.
+  EXPECT_GT(AnnealOptions::from_extra(Json::object(), 5, 1, false).iterations, int64_t{1} << 40);
+  EXPECT_EQ(AnnealOptions::from_extra(Json::object(), 0, 1, false).iterations, 3000);
+  EXPECT_EQ(AnnealOptions::from_extra({{"iterations", 10}}, 5, 1, false).iterations, 10);
 
   DeviceGraph g = two_chains();
   Cluster c = cluster_preset("p100x2");

@@ -52,7 +52,8 @@ struct AnnealOptions {
   uint64_t seed = 1;
   bool progress = false;
   /// Reads iterations, t0, t1, block_moves and max_block from a placer's --extra object (UsageError
-  /// naming the field when a value is out of range).
+  /// naming the field when a value is out of range). With time_budget > 0 and no "iterations", the
+  /// iterations are unbounded: the budget decides.
   static AnnealOptions from_extra(const Json& extra, double time_budget, uint64_t seed, bool progress);
 };
 
