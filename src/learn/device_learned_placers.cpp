@@ -76,8 +76,8 @@ RefineSettings refine_settings(const Json& x, const PlaceOptions& options, const
   if (!(r.block_moves >= 0 && r.block_moves <= 1))
     throw UsageError(name + ": --extra refine_block_moves must be in [0, 1]");
   if (r.seconds > 0 && options.time_budget > 0 && r.seconds >= options.time_budget)
-    throw UsageError(name + ": --extra refine (" + std::to_string(r.seconds) +
-                     " s) must be shorter than --time-budget (" + std::to_string(options.time_budget) + " s)");
+    throw UsageError(fmt::format("{}: --extra refine ({:g} s) must be shorter than --time-budget ({:g} s)", name,
+                                 r.seconds, options.time_budget));
   return r;
 }
 
