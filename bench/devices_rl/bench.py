@@ -91,6 +91,9 @@ def refined_row(g, row):
         return place_seeds(g, "gdp", lambda f: dict({"zero_shot_samples": cfg["gdp_zero_shot_samples"],
                                                      "learning_rate": cfg["gdp_learning_rate"]}, **refine_extra()),
                            finetune=cfg["gdp_finetune_steps"], time_budget=budget)
+    if row == "gdp-zero-shot-refine":  # the pre-trained policy's start (no learning on the graph), annealed
+        return place_seeds(g, "gdp", lambda f: {"zero_shot_samples": cfg["gdp_zero_shot_samples"], "refine": budget,
+                                                "refine_block_moves": cfg["refine"]["block_moves"]})
     if row == "anneal-equal-time":
         return place_seeds(g, "anneal", lambda f: {"iterations": 10**12,
                                                    "block_moves": cfg["refine"]["block_moves"]},
@@ -98,7 +101,7 @@ def refined_row(g, row):
     raise ValueError("unknown row " + row)
 
 
-REFINED_ROWS = ["anneal-equal-time", "rl2017-refine", "gdp-finetune-refine"]
+REFINED_ROWS = ["anneal-equal-time", "rl2017-refine", "gdp-finetune-refine", "gdp-zero-shot-refine"]
 results = []
 only = os.environ.get("BENCH_ONLY", "")  # "graph:row,graph:row": rerun these cells of results.json
 if only:
@@ -215,26 +218,29 @@ if any(row in res["rows"] for res in results for row in REFINED_ROWS):
     lines += ["", "## With local refinement, at equal wall-clock (%s s)" % cfg.get("learned_time_budget"), "",
               "The learners spend the last %s s of the same budget annealing from their best placement (group moves, "
               "swaps, and block moves of consecutive groups with probability %s); `anneal` (equal time) anneals from "
-              "the best classical placement for the whole budget with the same moves. Median over seeds %s; ratio to "
-              "the best classical placer of the first table. Per seed: step times of seeds %s; wins = seeds on which "
-              "gdp fine-tuned + refinement beats the row." % (rf["seconds"], rf["block_moves"], "/".join(map(str, seeds)),
-                                                             " / ".join(map(str, seeds))), "",
+              "the best classical placement for the whole budget with the same moves; gdp zero-shot + refinement "
+              "anneals the shipped policy's zero-shot placement (no learning on the graph) for the whole budget. "
+              "Median over seeds %s; ratio to the best classical placer of the first table. Per seed: step times of "
+              "seeds %s. Wins = seeds on which the named gdp row beats the other one." % (
+                  rf["seconds"], rf["block_moves"], "/".join(map(str, seeds)), " / ".join(map(str, seeds))), "",
               "| graph | best classical | anneal (equal time) | rl2017 + refinement | gdp fine-tuned + refinement | "
-              "gdp-ft + refinement wins vs anneal (equal time) / rl2017 + refinement / best classical |",
-              "|---|---|---|---|---|---|"]
+              "gdp zero-shot + refinement | wins: gdp-ft + ref. vs anneal (equal time) / rl2017 + ref. / best "
+              "classical; gdp zero-shot + ref. vs anneal (equal time) |",
+              "|---|---|---|---|---|---|---|"]
     for res in results:
         r = res["rows"]
         base = res["best_classical_step_time"]
         def rc(m):
             return ratio_cell(r.get(m), base, "-", per_seed=True)
-        mine = r.get("gdp-finetune-refine", {}).get("per_seed", [])
-        def wins(m):
-            other = r.get(m, {}).get("per_seed", [])
+        def wins(m, other_row):
+            mine = r.get(m, {}).get("per_seed", [])
+            other = r.get(other_row, {}).get("per_seed", []) if other_row else [base] * len(mine)
             return "%d of %d" % (sum(1 for a, b in zip(mine, other) if a is not None and b is not None and a < b), len(mine))
-        w_cl = "%d of %d" % (sum(1 for a in mine if a is not None and base and a < base), len(mine))
-        lines.append("| %s | %s %.4f | %s | %s | %s | %s / %s / %s |" % (
+        lines.append("| %s | %s %.4f | %s | %s | %s | %s | %s / %s / %s; %s |" % (
             res["graph"], res["best_classical"], base, rc("anneal-equal-time"), rc("rl2017-refine"),
-            rc("gdp-finetune-refine"), wins("anneal-equal-time"), wins("rl2017-refine"), w_cl))
+            rc("gdp-finetune-refine"), rc("gdp-zero-shot-refine"), wins("gdp-finetune-refine", "anneal-equal-time"),
+            wins("gdp-finetune-refine", "rl2017-refine"), wins("gdp-finetune-refine", None),
+            wins("gdp-zero-shot-refine", "anneal-equal-time")))
 lines += ["", "Training curves: curves/<graph>_<method>_reward.svg (reward vs samples and vs wall-clock).", ""]
 open(out_dir + "/results.md", "w").write("\n".join(lines))
 print("\n".join(lines))
