@@ -82,7 +82,9 @@ AnnealResult anneal_placement(const DeviceGraph& g, const Cluster& c, const SimO
       moved.clear();
       moved_old.clear();
       // Move one group to another device (70%) or swap the devices of two groups (30%); with
-      // block_moves, first that probability of moving a run of consecutive groups to one device.
+      // block_moves, first that probability of moving a run of consecutive groups to one device. `a` is
+      // drawn first in every case, so that without block moves the random stream (and so the result
+      // for a seed) is the one the anneal placer always had.
       const int a = static_cast<int>(uniform_int(rng, G));
       if (o.block_moves > 0 && G > 1 && uniform01(rng) < o.block_moves) {
         const int len = 2 + static_cast<int>(uniform_int(rng, std::max(1, std::min(o.max_block, G) - 1)));

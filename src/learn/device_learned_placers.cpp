@@ -113,9 +113,10 @@ int64_t refine_placement(Placement& p, const RefineSettings& r, const DeviceGrap
 }
 
 // Options every learned placer takes the same way: checkpoint/resume/log from --extra, and the run
-// settings (seed, threads, progress, budget, OOM penalty) from PlaceOptions.
+// settings (seed, threads, progress, budget less the refinement's seconds, OOM penalty) from PlaceOptions.
 template <class TrainOptions>
-void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& options, const std::string& name) {
+void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& options, const RefineSettings& refine,
+                       const std::string& name) {
   o.checkpoint = extra_value(x, "checkpoint", std::string(), name);
   o.resume = extra_value(x, "resume", false, name);
   o.log_prefix = extra_value(x, "log", std::string(), name);
@@ -123,7 +124,7 @@ void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& optio
   o.threads = options.threads;
   o.progress = options.progress;
   o.time_budget = options.time_budget;
-  if (options.time_budget > 0) o.time_budget -= refine_settings(x, options, name).seconds;
+  if (options.time_budget > 0) o.time_budget -= refine.seconds;
   o.oom_penalty = options.sim.oom_penalty;
 }
 
@@ -138,7 +139,8 @@ class Rl2017Placer : public Placer {
     o.samples = extra_value(x, "samples", o.samples, name());
     o.max_groups = extra_value(x, "max_groups", o.max_groups, name());
     o.learning_rate = extra_value(x, "learning_rate", o.learning_rate, name());
-    apply_run_options(o, x, options, name());
+    const RefineSettings refine = refine_settings(x, options, name());
+    apply_run_options(o, x, options, refine, name());
     Stopwatch clock;
     Rl2017Trainer trainer({graph.name(), &graph, &cluster}, o, options.model_path);
     trainer.train();
@@ -151,8 +153,7 @@ class Rl2017Placer : public Placer {
     p.info["iterations"] = trainer.iteration();
     p.info["groups"] = trainer.grouping().num_groups;
     p.info["learn_seconds"] = clock.seconds();
-    const int64_t refined = refine_placement(p, refine_settings(x, options, name()), graph, cluster, options,
-                                             trainer.evaluations());
+    const int64_t refined = refine_placement(p, refine, graph, cluster, options, trainer.evaluations());
     p.info["evaluations"] = trainer.evaluations() + refined;
     return p;
   }
@@ -175,7 +176,8 @@ class GdpPlacer : public Placer {
     o.reward = extra_value(x, "reward", o.reward, name());
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
-    apply_run_options(o, x, options, name());
+    const RefineSettings refine = refine_settings(x, options, name());
+    apply_run_options(o, x, options, refine, name());
 
     Placement p;
     p.method = name();
@@ -266,8 +268,7 @@ class GdpPlacer : public Placer {
     p.info["evaluations"] = evaluations;
     p.info["learn_seconds"] = clock.seconds();
     // Zero-shot runs with refinement anneal for `refine` seconds too (there is no learning to shorten).
-    p.info["evaluations"] = evaluations + refine_placement(p, refine_settings(x, options, name()), graph,
-                                                           cluster, options, evaluations);
+    p.info["evaluations"] = evaluations + refine_placement(p, refine, graph, cluster, options, evaluations);
     return p;
   }
 };
