@@ -59,6 +59,7 @@ def place_seeds(graph, method, make_extra, **kw):
     row = dict(ok[(len(ok) - 1) // 2])
     row["seeds"] = seeds
     row["per_seed"] = [r.get("step_time") for r in runs]
+    row["per_seed_feasible"] = [r.get("feasible") for r in runs]
     row["per_seed_evaluations"] = [r.get("evaluations") for r in runs]
     row["per_seed_errors"] = [r.get("error") for r in runs]
     return row
@@ -101,8 +102,26 @@ def refined_row(g, row):
     raise ValueError("unknown row " + row)
 
 
+def per_seed_scores(row):
+    """Per-seed step times for comparisons; an out-of-memory run compares as infinitely slow."""
+    feas = row.get("per_seed_feasible") or [True] * len(row.get("per_seed", []))
+    return [None if v is None else (v if f is not False else float("inf")) for v, f in zip(row.get("per_seed", []), feas)]
+
+
+def seed_list(row):
+    feas = row.get("per_seed_feasible") or [True] * len(row.get("per_seed", []))
+    return " / ".join("fail" if v is None else "%.4f%s" % (v, "" if f is not False else " (OOM)")
+                      for v, f in zip(row.get("per_seed", []), feas))
+
+
 REFINED_ROWS = ["anneal-equal-time", "rl2017-refine", "gdp-finetune-refine", "gdp-zero-shot-refine"]
 results = []
+# "graph,graph": run every row of these graphs of the config only, and merge them into results.json.
+graphs_only = [x for x in os.environ.get("BENCH_GRAPHS", "").split(",") if x]
+for name in graphs_only:
+    assert any(x["name"] == name for x in cfg["graphs"]), "BENCH_GRAPHS: no graph %s in the config" % name
+if graphs_only:
+    results = json.load(open(out_dir + "/results.json"))["results"]
 only = os.environ.get("BENCH_ONLY", "")  # "graph:row,graph:row": rerun these cells of results.json
 if only:
     results = json.load(open(out_dir + "/results.json"))["results"]
@@ -125,7 +144,7 @@ if only:
         results[results.index(res)] = summarize(g, res["rows"])
         json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
         os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
-for g in ([] if only else cfg["graphs"]):
+for g in ([] if only else [x for x in cfg["graphs"] if not graphs_only or x["name"] in graphs_only]):
     print("== %s (%s)" % (g["name"], g["kind"]), flush=True)
     rows = {}
     for m in cfg["classical"]:
@@ -145,7 +164,9 @@ for g in ([] if only else cfg["graphs"]):
                                        finetune=cfg["gdp_finetune_steps"], time_budget=budget)
     for row in REFINED_ROWS:
         rows[row] = refined_row(g, row)
-    results.append(summarize(g, rows))
+    results = [x for x in results if x["graph"] != g["name"]] + [summarize(g, rows)]
+    order = [x["name"] for x in cfg["graphs"]]
+    results.sort(key=lambda x: order.index(x["graph"]) if x["graph"] in order else len(order))
     json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
     os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
 
@@ -163,7 +184,7 @@ def ratio_cell(x, base, missing, per_seed=False):
         return missing
     text = fmt(x) + (" (%.2f)" % (x["step_time"] / base) if base else "")
     if per_seed:
-        text += " [%s]" % " / ".join("%.4f" % v if v is not None else "fail" for v in x.get("per_seed", []))
+        text += " [%s]" % seed_list(x)
     return text
 
 
@@ -173,8 +194,10 @@ lines = ["# Learned device placement (%s, training steps)" % cfg["cluster"], "",
          "Step time in seconds (simulated); ratio = method / best classical placer (lower is better). "
          "Learned methods: median over seeds %s (per-seed values in the second table); classical placers: "
          "seed %s." % ("/".join(map(str, seeds)), cfg["seed"]), "",
-         "| graph | held out | best classical | expert | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | zero-shot / fine-tuned |",
-         "|---|---|---|---|---|---|---|---|---|"]
+         "A graph that does not fit on one device (single placement out of memory) is marked \"no\" under \"fits\"; "
+         "(OOM) marks an out-of-memory result.", "",
+         "| graph | held out | fits on one device | best classical | expert | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | zero-shot / fine-tuned |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
 for res in results:
     r = res["rows"]
     base = res["best_classical_step_time"]
@@ -182,8 +205,10 @@ for res in results:
         return ratio_cell(r.get(m), base, "fail")
     zs, ft = r["gdp-zero-shot"], r["gdp-finetune"]
     zr = "%.3f" % (zs["step_time"] / ft["step_time"]) if "step_time" in zs and "step_time" in ft else "-"
-    lines.append("| %s | %s | %s %s | %s | %s | %s | %s | %s | %s |" % (
-        res["graph"], "yes" if res["held_out"] else "no", res["best_classical"], "%.4f" % base if base else "-",
+    single = r.get("single", {})
+    fits = "-" if "feasible" not in single else ("yes" if single["feasible"] else "no")
+    lines.append("| %s | %s | %s | %s %s | %s | %s | %s | %s | %s | %s |" % (
+        res["graph"], "yes" if res["held_out"] else "no", fits, res["best_classical"], "%.4f" % base if base else "-",
         "%s %.4f" % (res["expert"], res["expert_step_time"]) if res["expert"] else "-",
         cell("rl2017"), cell("gdp-scratch"), cell("gdp-zero-shot"), cell("gdp-finetune"), zr))
 lines += ["", "Simulator evaluations (to the best placement / total) and wall-clock seconds of the placer:", "",
@@ -205,9 +230,9 @@ lines += ["", "Per seed (%s), step time in seconds; wins = seeds on which gdp fi
 for res in results:
     r = res["rows"]
     def ps(m):
-        return " / ".join("%.4f" % v if v is not None else "fail" for v in r.get(m, {}).get("per_seed", []))
-    ft = r["gdp-finetune"].get("per_seed", [])
-    rl = r["rl2017"].get("per_seed", [])
+        return seed_list(r.get(m, {}))
+    ft = per_seed_scores(r["gdp-finetune"])
+    rl = per_seed_scores(r["rl2017"])
     base = res["best_classical_step_time"]
     w_rl = sum(1 for a, b in zip(ft, rl) if a is not None and b is not None and a < b)
     w_cl = sum(1 for a in ft if a is not None and base and a < base)
@@ -233,8 +258,8 @@ if any(row in res["rows"] for res in results for row in REFINED_ROWS):
         def rc(m):
             return ratio_cell(r.get(m), base, "-", per_seed=True)
         def wins(m, other_row):
-            mine = r.get(m, {}).get("per_seed", [])
-            other = r.get(other_row, {}).get("per_seed", []) if other_row else [base] * len(mine)
+            mine = per_seed_scores(r.get(m, {}))
+            other = per_seed_scores(r.get(other_row, {})) if other_row else [base] * len(mine)
             return "%d of %d" % (sum(1 for a, b in zip(mine, other) if a is not None and b is not None and a < b), len(mine))
         lines.append("| %s | %s %.4f | %s | %s | %s | %s | %s / %s / %s; %s |" % (
             res["graph"], res["best_classical"], base, rc("anneal-equal-time"), rc("rl2017-refine"),

@@ -16,6 +16,7 @@ tessera_library(tessera_devices
     src/heuristics/classical_device_placers.cpp
     src/heuristics/list_scheduling_placers.cpp
     src/heuristics/annealing_placer.cpp
+    src/heuristics/memory_repair.cpp
   DEPS tessera_core
   PRIVATE_DEPS onnx onnx_proto protobuf::libprotobuf
 )

@@ -22,12 +22,13 @@ namespace {
 // --extra keys per method (a key of the other method is an error, not silently ignored).
 const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_groups", "learning_rate",
                                               "checkpoint", "resume",  "log",        "refine",
-                                              "refine_iterations", "refine_block_moves"};
+                                              "refine_iterations", "refine_block_moves", "memory_repair"};
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
                                            "self_imitation", "self_imitation_steps",
                                            "checkpoint",    "resume",        "log",
-                                           "refine",        "refine_iterations", "refine_block_moves"};
+                                           "refine",        "refine_iterations", "refine_block_moves",
+                                           "memory_repair"};
 
 void check_extra(const Json& extra, const std::string& method, const std::vector<std::string>& known) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
@@ -54,6 +55,8 @@ Json best_json(const TaskBest& b) {
           {"evaluations_to_best", b.evaluations_to_best}, {"seconds_to_best", b.seconds_to_best},
           {"reference_single_device_time", b.reference}};
 }
+
+constexpr int kDefaultMemoryRepair = 3;
 
 // Local refinement of a learned placement (--extra refine / refine_iterations / refine_block_moves):
 // simulated annealing (heuristics/classical_device_placers.h) from the learner's best placement, for the
@@ -126,6 +129,10 @@ void apply_run_options(TrainOptions& o, const Json& x, const PlaceOptions& optio
   o.time_budget = options.time_budget;
   if (options.time_budget > 0) o.time_budget -= refine.seconds;
   o.oom_penalty = options.sim.oom_penalty;
+  // Out-of-memory samples are repaired by default when placing (3 rounds; 0 = off). Pre-training
+  // (devices train) keeps its own default of 0, so the shipped model's recipe is unchanged.
+  o.memory_repair = extra_value(x, "memory_repair", kDefaultMemoryRepair, name);
+  if (o.memory_repair < 0) throw UsageError(name + ": --extra memory_repair must be >= 0 (rounds; 0 = off)");
 }
 
 class Rl2017Placer : public Placer {
@@ -152,6 +159,7 @@ class Rl2017Placer : public Placer {
     p.info["evaluations"] = trainer.evaluations();
     p.info["iterations"] = trainer.iteration();
     p.info["groups"] = trainer.grouping().num_groups;
+    p.info["memory_repaired_samples"] = trainer.repaired_samples();
     p.info["learn_seconds"] = clock.seconds();
     const int64_t refined = refine_placement(p, refine, graph, cluster, options, trainer.evaluations());
     p.info["evaluations"] = trainer.evaluations() + refined;
@@ -231,19 +239,27 @@ class GdpPlacer : public Placer {
       for (int w = 0; w < threads; ++w) sims.push_back(std::make_unique<DeviceSimulator>(graph, cluster, so));
       std::vector<std::vector<int>> placements(K);
       std::vector<SimResult> results(K);
+      std::vector<int> sample_evaluations(K, 1);
       parallel_for(K, threads, [&](int64_t k, int w) {
         placements[k] = placement_from_decisions(actions[k], graph, o.group_actions);
         results[k] = sims[w]->run(placements[k]);
+        if (!results[k].feasible && o.memory_repair > 0)
+          sample_evaluations[k] +=
+              repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
       });
-      for (int64_t k = 0; k < K; ++k)
+      int64_t repaired = 0;
+      for (int64_t k = 0; k < K; ++k) {
+        evaluations += sample_evaluations[k];
+        repaired += sample_evaluations[k] > 1 ? 1 : 0;
         if (results[k].score < best.score) {
           best.placement = placements[k];
           best.score = results[k].score;
           best.step_time = results[k].step_time;
           best.feasible = results[k].feasible;
-          best.evaluations_to_best = k + 1;
+          best.evaluations_to_best = evaluations;
         }
-      evaluations = K;
+      }
+      p.info["memory_repaired_samples"] = repaired;
       p.info["zero_shot_step_time"] = best.step_time;
       p.info["zero_shot_feasible"] = best.feasible;
       p.info["greedy_step_time"] = results[0].step_time;
@@ -260,6 +276,7 @@ class GdpPlacer : public Placer {
       }
       evaluations += trainer.evaluations();
       p.info["iterations"] = trainer.iteration();
+      p.info["memory_repaired_samples"] = p.info.value("memory_repaired_samples", int64_t{0}) + trainer.repaired_samples();
       best.reference = tb.reference;
     }
     p.device = best.placement;

@@ -12,6 +12,7 @@
 #include "tessera/core/progress.h"
 #include "tessera/core/stopwatch.h"
 #include "tessera/cost/device_simulator.h"
+#include "tessera/heuristics/classical_device_placers.h"
 #include "tessera/learn/checkpoint.h"
 #include "tessera/problems/placement_features.h"
 
@@ -37,6 +38,7 @@ void GdpTrainOptions::validate() const {
   if (time_budget < 0) throw UsageError("gdp: time_budget must be >= 0");
   if (self_imitation < 0) throw UsageError("gdp: self_imitation must be >= 0");
   if (self_imitation_steps < 1) throw UsageError("gdp: self_imitation_steps must be >= 1");
+  if (memory_repair < 0) throw UsageError("gdp: memory_repair must be >= 0");
   if (reward != "linear" && reward != "sqrt" && reward != "log")
     throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
@@ -237,16 +239,23 @@ void GdpTrainer::train() {
     std::vector<std::vector<int>> placements(T * K);
     std::vector<double> score(T * K), step(T * K);
     std::vector<char> feasible(T * K);
+    std::vector<int> sample_evaluations(T * K, 1);
     parallel_for(static_cast<int64_t>(T * K), threads, [&](int64_t i, int w) {
       size_t t = i / K, k = i % K;
       std::vector<int> placement = placement_from_decisions(actions[t][k], *tasks_[t].graph, options_.group_actions);
-      const SimResult& r = sims[t][w]->run(placement);
+      SimResult r = sims[t][w]->run(placement);
+      if (!r.feasible && options_.memory_repair > 0)
+        sample_evaluations[i] += repair_out_of_memory(*sims[t][w], *tasks_[t].graph, *tasks_[t].cluster, placement, r,
+                                                      options_.memory_repair);
       score[i] = r.score;
       step[i] = r.step_time;
       feasible[i] = r.feasible ? 1 : 0;
       placements[i] = std::move(placement);
     });
-    evaluations_ += static_cast<int64_t>(T * K);
+    for (int e : sample_evaluations) {
+      evaluations_ += e;
+      repaired_samples_ += e > 1 ? 1 : 0;
+    }
     wall_offset_ = wall_start + clock.seconds();
     // 3. Rewards, per-task baselines.
     auto reward_of = [&](double ratio) {
@@ -263,7 +272,7 @@ void GdpTrainer::train() {
       for (int k = 0; k < K; ++k) {
         size_t i = t * K + k;
         adv[i] = static_cast<float>(reward_of(score[i] / best_[t].reference) - mean);
-        task_evaluations_[t] += 1;
+        task_evaluations_[t] += sample_evaluations[i];
         record(t, placements[i], score[i], step[i], feasible[i] != 0);
       }
       mean_reward += mean / T;

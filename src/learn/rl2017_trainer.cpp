@@ -10,6 +10,7 @@
 #include "tessera/core/progress.h"
 #include "tessera/core/stopwatch.h"
 #include "tessera/cost/device_simulator.h"
+#include "tessera/heuristics/classical_device_placers.h"
 #include "tessera/learn/checkpoint.h"
 
 namespace tessera::devices {
@@ -22,6 +23,7 @@ void Rl2017Options::validate() const {
   if (!(baseline_decay >= 0 && baseline_decay < 1)) throw UsageError("rl2017: baseline_decay must be in [0, 1)");
   if (checkpoint_every < 1) throw UsageError("rl2017: checkpoint_every must be >= 1");
   if (resume && checkpoint.empty()) throw UsageError("rl2017: resume needs a checkpoint path");
+  if (memory_repair < 0) throw UsageError("rl2017: memory_repair must be >= 0");
 }
 
 Rl2017Trainer::Rl2017Trainer(PlacementTask task, Rl2017Options options, const std::string& model_path)
@@ -79,17 +81,25 @@ void Rl2017Trainer::train() {
     std::vector<std::vector<int>> placements(K);
     std::vector<double> score(K), step(K);
     std::vector<char> feasible(K);
+    std::vector<int> sample_evaluations(K, 1);
     auto actions = sample.actions.contiguous();
     parallel_for(K, threads, [&](int64_t k, int w) {
       const int64_t* p = actions[k].data_ptr<int64_t>();
       std::vector<int> groups(p, p + grouping_.num_groups);
       placements[k] = grouping_.expand(groups);
-      const SimResult& r = sims[w]->run(placements[k]);
+      SimResult r = sims[w]->run(placements[k]);
+      if (!r.feasible && options_.memory_repair > 0)
+        sample_evaluations[k] += repair_out_of_memory(*sims[w], *task_.graph, *task_.cluster, placements[k], r,
+                                                      options_.memory_repair);
       score[k] = r.score;
       step[k] = r.step_time;
       feasible[k] = r.feasible ? 1 : 0;
     });
-    evaluations_ += K;
+    const int64_t evaluations_before = evaluations_;
+    for (int e : sample_evaluations) {
+      evaluations_ += e;
+      repaired_samples_ += e > 1 ? 1 : 0;
+    }
     // Reward −sqrt(score), in units of the single-device time so that the learning rate transfers.
     std::vector<double> reward(K);
     double mean_reward = 0;
@@ -101,7 +111,8 @@ void Rl2017Trainer::train() {
         best_.score = score[k];
         best_.step_time = step[k];
         best_.feasible = feasible[k] != 0;
-        best_.evaluations_to_best = evaluations_ - K + k + 1;
+        best_.evaluations_to_best = evaluations_before;
+        for (int j = 0; j <= k; ++j) best_.evaluations_to_best += sample_evaluations[j];
         best_.seconds_to_best = wall_start + clock.seconds();
       }
     }

@@ -82,6 +82,52 @@ TEST(DevicePlacer, MemoryAwarePlacersAvoidOverflow) {
   }
 }
 
+TEST(DevicePlacer, MemoryRepairSpillsOverfullDevicesAlongTheEdges) {
+  // The same 8 x 6 GB chain, all on one device: out of memory. The repair moves groups off the full
+  // device; the communication gain keeps each device's ops a contiguous run of the chain.
+  DeviceGraph g("heavy");
+  for (int i = 0; i < 8; ++i) {
+    Op o;
+    o.name = "w" + std::to_string(i);
+    o.flops = 1e9;
+    o.param_bytes = 6e9;
+    o.output_bytes = 1e6;
+    int v = g.add_op(o);
+    if (i > 0) g.add_edge(v - 1, v, 1e6);
+  }
+  g.finalize();
+  Cluster c = cluster_preset("p100x4");
+  DeviceSimulator sim(g, c);
+  std::vector<int> placement(8, 0);
+  SimResult r = sim.run(placement);
+  ASSERT_FALSE(r.feasible);
+  const double start_score = r.score;
+  const int evaluations = repair_out_of_memory(sim, g, c, placement, r, 3);
+  EXPECT_GE(evaluations, 1);
+  EXPECT_TRUE(r.feasible);
+  EXPECT_LT(r.score, start_score);
+  EXPECT_NEAR(simulate(g, c, placement).score, r.score, 1e-12);
+  int switches = 0;
+  for (int i = 1; i < 8; ++i) switches += placement[i] != placement[i - 1] ? 1 : 0;
+  EXPECT_EQ(switches, 3);  // four runs of two 6 GB ops, one per device
+  // A placement within capacity is left alone; an op larger than any device cannot move anywhere.
+  std::vector<int> fine = placement;
+  EXPECT_FALSE(spill_overfull_devices(g, c, sim.run(fine).peak_memory, fine));
+  EXPECT_EQ(fine, placement);
+  DeviceGraph huge("huge");
+  Op big;
+  big.name = "big";
+  big.param_bytes = 20e9;
+  huge.add_op(big);
+  huge.finalize();
+  DeviceSimulator huge_sim(huge, c);
+  std::vector<int> one(1, 0);
+  SimResult hr = huge_sim.run(one);
+  EXPECT_EQ(repair_out_of_memory(huge_sim, huge, c, one, hr, 3), 0);
+  EXPECT_FALSE(hr.feasible);
+  EXPECT_THROW(spill_overfull_devices(g, c, std::vector<double>(2, 0.0), fine), Error);
+}
+
 TEST(DevicePlacer, GraphLargerThanTotalMemoryIsAnInputError) {
   DeviceGraph g("huge");
   Op o;

@@ -106,6 +106,31 @@ TEST_F(LearnedPlacersTest, RefinementAnnealsTheLearnedPlacement) {
   }
 }
 
+TEST_F(LearnedPlacersTest, OutOfMemorySamplesAreRepaired) {
+  // 0.3 GB per device: the graph does not fit on one device, a balanced split does.
+  Cluster small = cluster.with_memory(0.3e9);
+  ASSERT_FALSE(simulate(graph, small, std::vector<int>(graph.num_ops(), 0)).feasible);
+  for (std::string method : {"gdp", "rl2017"}) {
+    auto o = options();
+    o.extra = {{"iterations", 3}};
+    if (method == "gdp") o.extra["scratch"] = true;
+    auto placer = registry.create(method);
+    Placement p = run_placer(*placer, graph, small, o);
+    EXPECT_TRUE(simulate(graph, small, p.device).feasible) << method;
+    EXPECT_TRUE(p.info["best_feasible"].get<bool>()) << method;
+    const int64_t repaired = p.info["memory_repaired_samples"].get<int64_t>();
+    EXPECT_GT(repaired, 0) << method;
+    // Each repaired sample costs at least one more simulator evaluation.
+    EXPECT_GE(p.info["evaluations"].get<int64_t>(), 3 * 8 + repaired) << method;
+    o.extra["memory_repair"] = 0;
+    Placement plain = run_placer(*placer, graph, small, o);
+    EXPECT_EQ(plain.info["memory_repaired_samples"].get<int64_t>(), 0) << method;
+    EXPECT_EQ(plain.info["evaluations"].get<int64_t>(), 3 * 8) << method;
+    o.extra["memory_repair"] = -1;
+    EXPECT_THROW(run_placer(*placer, graph, small, o), UsageError) << method;
+  }
+}
+
 TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   auto o = options();
   o.model_path = testing::write_temp("not_a_model.pt", "garbage");

@@ -71,4 +71,18 @@ AnnealResult anneal_placement(const DeviceGraph& graph, const Cluster& cluster, 
 /// Static memory estimate of op v used by the placers: param_bytes, plus output_bytes for forward ops.
 double placer_memory_need(const Op& op);
 
+/// Memory repair of a placement the simulator found out of memory (the learned placers' samples): while
+/// a device's peak (`peak`, per device, bytes) is above 97% of its capacity, moves one of its co-location
+/// groups to another device with room: the move with the largest communication gain (bytes to groups on
+/// the target minus bytes to groups left behind, as in Fiduccia–Mattheyses) per byte of memory freed.
+/// Memory moved is the static estimate (placer_memory_need). Returns false when nothing could move.
+bool spill_overfull_devices(const DeviceGraph& graph, const Cluster& cluster, const std::vector<double>& peak,
+                            std::vector<int>& placement);
+
+/// Up to `rounds` times while `result` is out of memory: spill_overfull_devices, then simulate on `sim`.
+/// `placement` and `result` end as the best by score seen (never worse than on entry). Returns the
+/// simulator evaluations made.
+int repair_out_of_memory(DeviceSimulator& sim, const DeviceGraph& graph, const Cluster& cluster,
+                         std::vector<int>& placement, SimResult& result, int rounds);
+
 }  // namespace tessera::devices

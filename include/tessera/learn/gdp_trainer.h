@@ -76,6 +76,10 @@ struct GdpTrainOptions {
   /// samples explore around it rather than around the policy's mean.
   double self_imitation = 0;
   int self_imitation_steps = 1;
+  /// Rounds of memory repair of out-of-memory samples (repair_out_of_memory in
+  /// heuristics/classical_device_placers.h; 0 = off). The sample's reward is that of the repaired
+  /// placement (the repair is part of the environment), and each round costs one simulator evaluation.
+  int memory_repair = 0;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -142,6 +146,8 @@ class GdpTrainer {
 
   const std::vector<TaskBest>& best() const { return best_; }
   int64_t evaluations() const { return evaluations_; }
+  /// Samples that needed memory repair (this run; not checkpointed).
+  int64_t repaired_samples() const { return repaired_samples_; }
   int iteration() const { return iteration_; }
   double wall_seconds() const { return wall_offset_; }
   learn::TrainingLog& log() { return log_; }
@@ -169,6 +175,7 @@ class GdpTrainer {
   std::vector<int64_t> task_evaluations_;
   int iteration_ = 0;
   int64_t evaluations_ = 0;
+  int64_t repaired_samples_ = 0;
   double wall_offset_ = 0;
 };
 

@@ -36,6 +36,7 @@ struct Rl2017Options {
   std::string log_prefix;
   bool progress = true;
   double time_budget = 0;       ///< seconds (0 = no limit)
+  int memory_repair = 0;        ///< rounds of memory repair of out-of-memory samples (see GdpTrainOptions)
   void validate() const;
 };
 
@@ -51,6 +52,8 @@ class Rl2017Trainer {
 
   const TaskBest& best() const { return best_; }
   int64_t evaluations() const { return evaluations_; }
+  /// Samples that needed memory repair (this run; not checkpointed).
+  int64_t repaired_samples() const { return repaired_samples_; }
   int iteration() const { return iteration_; }
   const OpGrouping& grouping() const { return grouping_; }
   learn::TrainingLog& log() { return log_; }
@@ -70,6 +73,7 @@ class Rl2017Trainer {
   TaskBest best_;
   int iteration_ = 0;
   int64_t evaluations_ = 0;
+  int64_t repaired_samples_ = 0;
   double wall_offset_ = 0;
 };
 
