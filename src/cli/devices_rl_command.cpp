@@ -44,6 +44,7 @@ struct TrainArgs {
   std::vector<std::string> imitate;
   int imitation_epochs = 40;
   bool per_op_actions = false;
+  int memory_repair = 0;
 };
 
 std::vector<std::string> collect_models(const std::vector<std::string>& inputs, const std::vector<std::string>& exclude) {
@@ -153,6 +154,7 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   o.log_prefix = a.log;
   o.time_budget = a.time_budget;
   o.group_actions = !a.per_op_actions;
+  o.memory_repair = a.memory_repair;
   nn::GdpPolicy policy{nullptr};
   if (!a.common.model.empty()) {
     Json meta;
@@ -235,6 +237,10 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--per-op-actions", args->per_op_actions,
                 "Sample one device per op and enforce co-location afterwards (models of stop 9 and before) "
                 "instead of one per co-location group");
+  cmd->add_option("--memory-repair", args->memory_repair,
+                  "Rounds of memory repair of out-of-memory samples (0 = off; placing uses 3, see docs/devices_rl.md)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->callback([&global, args] { run_train(global, *args); });
 }
 

@@ -177,13 +177,27 @@ class AnnealPlacer : public Placer {
     double best_score = std::numeric_limits<double>::infinity();
     std::string best_name;
     Json start_scores = Json::object();
-    auto consider = [&](const std::string& name, std::vector<int> p) {
-      const double sc = sim.score(p);
-      start_scores[name] = sc;
-      if (sc < best_score) {
-        best_score = sc;
-        best = std::move(p);
+    // An out-of-memory start is also tried after memory repair (extra.memory_repair rounds, default 3; 0 =
+    // off): the list schedulers trust a static memory estimate that the simulated peak can exceed.
+    const int repair_rounds = o.extra.value("memory_repair", 3);
+    if (repair_rounds < 0) throw UsageError("anneal: extra.memory_repair must be >= 0");
+    int64_t start_evaluations = 0;
+    auto offer = [&](const std::string& name, const std::vector<int>& p, double score) {
+      start_scores[name] = score;
+      if (score < best_score) {
+        best_score = score;
+        best = p;
         best_name = name;
+      }
+    };
+    auto consider = [&](const std::string& name, std::vector<int> p) {
+      SimResult r = sim.run(p);
+      ++start_evaluations;
+      offer(name, p, r.score);
+      if (!r.feasible && repair_rounds > 0) {
+        const double before = r.score;
+        start_evaluations += repair_out_of_memory(sim, g, c, p, r, repair_rounds);
+        if (r.score < before) offer(name + "+repair", p, r.score);
       }
     };
     for (const auto& name : starts) {
@@ -206,8 +220,8 @@ class AnnealPlacer : public Placer {
     p.info["start"] = best_name;
     p.info["start_scores"] = start_scores;
     p.info["iterations"] = r.iterations;
-    p.info["evaluations"] = static_cast<int64_t>(start_scores.size()) + r.iterations;  // simulator runs
-    p.info["evaluations_to_best"] = static_cast<int64_t>(start_scores.size()) + r.iterations_to_best;
+    p.info["evaluations"] = start_evaluations + r.iterations;  // simulator runs
+    p.info["evaluations_to_best"] = start_evaluations + r.iterations_to_best;
     p.info["accepted"] = r.accepted;
     p.info["improvements"] = r.improvements;
     p.info["best_score"] = r.score;

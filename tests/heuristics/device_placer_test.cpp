@@ -126,6 +126,23 @@ TEST(DevicePlacer, MemoryRepairSpillsOverfullDevicesAlongTheEdges) {
   EXPECT_EQ(repair_out_of_memory(huge_sim, huge, c, one, hr, 3), 0);
   EXPECT_FALSE(hr.feasible);
   EXPECT_THROW(spill_overfull_devices(g, c, std::vector<double>(2, 0.0), fine), Error);
+
+  // The annealer also tries an out-of-memory start after repair (extra.memory_repair, default 3 rounds).
+  auto anneal = make_anneal_placer();
+  PlaceOptions o;
+  o.progress = false;
+  o.extra = {{"starts", {"single"}}, {"iterations", 0}};
+  Placement a = run_placer(*anneal, g, c, o);
+  EXPECT_EQ(a.info["start"], "single+repair");
+  EXPECT_TRUE(simulate(g, c, a.device).feasible);
+  EXPECT_GT(a.info["start_scores"]["single"].get<double>(), a.info["start_scores"]["single+repair"].get<double>());
+  EXPECT_EQ(a.info["evaluations"].get<int64_t>(), 1 + evaluations);
+  o.extra["memory_repair"] = 0;
+  Placement b = run_placer(*anneal, g, c, o);
+  EXPECT_EQ(b.info["start"], "single");
+  EXPECT_FALSE(b.info["start_scores"].contains("single+repair"));
+  o.extra["memory_repair"] = -1;
+  EXPECT_THROW(run_placer(*anneal, g, c, o), UsageError);
 }
 
 TEST(DevicePlacer, GraphLargerThanTotalMemoryIsAnInputError) {
