@@ -1,8 +1,8 @@
 // Memory repair of out-of-memory placements (see classical_device_placers.h).
-#include <algorithm>
 #include <limits>
-#include <numeric>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "tessera/core/error.h"
 #include "tessera/heuristics/classical_device_placers.h"

@@ -276,7 +276,8 @@ class GdpPlacer : public Placer {
       }
       evaluations += trainer.evaluations();
       p.info["iterations"] = trainer.iteration();
-      p.info["memory_repaired_samples"] = p.info.value("memory_repaired_samples", int64_t{0}) + trainer.repaired_samples();
+      p.info["memory_repaired_samples"] =
+          p.info.value("memory_repaired_samples", int64_t{0}) + trainer.repaired_samples();
       best.reference = tb.reference;
     }
     p.device = best.placement;

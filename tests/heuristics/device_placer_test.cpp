@@ -27,6 +27,22 @@ DeviceGraph two_chains() {
   return g;
 }
 
+// A chain of 8 ops with 6 GB of weights each: on 4 x 16 GB at most 2 fit per device.
+DeviceGraph heavy_chain() {
+  DeviceGraph g("heavy");
+  for (int i = 0; i < 8; ++i) {
+    Op o;
+    o.name = "w" + std::to_string(i);
+    o.flops = 1e9;
+    o.param_bytes = 6e9;
+    o.output_bytes = 1e6;
+    int v = g.add_op(o);
+    if (i > 0) g.add_edge(v - 1, v, 1e6);
+  }
+  g.finalize();
+  return g;
+}
+
 PlacerRegistry registry() {
   PlacerRegistry r;
   add_classical_placers(r);
@@ -60,17 +76,7 @@ TEST(DevicePlacer, ParallelChainsGetSplitByScheduling) {
 
 TEST(DevicePlacer, MemoryAwarePlacersAvoidOverflow) {
   // 8 ops with 6 GB of weights each in a chain on 4 x 16 GB: at most 2 per device.
-  DeviceGraph g("heavy");
-  for (int i = 0; i < 8; ++i) {
-    Op o;
-    o.name = "w" + std::to_string(i);
-    o.flops = 1e9;
-    o.param_bytes = 6e9;
-    o.output_bytes = 1e6;
-    int v = g.add_op(o);
-    if (i > 0) g.add_edge(v - 1, v, 1e6);
-  }
-  g.finalize();
+  DeviceGraph g = heavy_chain();
   Cluster c = cluster_preset("p100x4");
   PlacerRegistry r = registry();
   PlaceOptions o;
@@ -85,17 +91,7 @@ TEST(DevicePlacer, MemoryAwarePlacersAvoidOverflow) {
 TEST(DevicePlacer, MemoryRepairSpillsOverfullDevicesAlongTheEdges) {
   // The same 8 x 6 GB chain, all on one device: out of memory. The repair moves groups off the full
   // device; the communication gain keeps each device's ops a contiguous run of the chain.
-  DeviceGraph g("heavy");
-  for (int i = 0; i < 8; ++i) {
-    Op o;
-    o.name = "w" + std::to_string(i);
-    o.flops = 1e9;
-    o.param_bytes = 6e9;
-    o.output_bytes = 1e6;
-    int v = g.add_op(o);
-    if (i > 0) g.add_edge(v - 1, v, 1e6);
-  }
-  g.finalize();
+  DeviceGraph g = heavy_chain();
   Cluster c = cluster_preset("p100x4");
   DeviceSimulator sim(g, c);
   std::vector<int> placement(8, 0);
