@@ -194,11 +194,9 @@ class AnnealPlacer : public Placer {
       SimResult r = sim.run(p);
       ++start_evaluations;
       offer(name, p, r.score);
-      if (!r.feasible && repair_rounds > 0) {
-        const double before = r.score;
-        start_evaluations += repair_out_of_memory(sim, g, c, p, r, repair_rounds);
-        if (r.score < before) offer(name + "+repair", p, r.score);
-      }
+      const double before = r.score;
+      start_evaluations += repair_out_of_memory(sim, g, c, p, r, repair_rounds);
+      if (r.score < before) offer(name + "+repair", p, r.score);
     };
     for (const auto& name : starts) {
       if (name == "anneal" || !reg.has(name)) throw UsageError("anneal: bad start method '" + name + "'");

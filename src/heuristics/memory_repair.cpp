@@ -92,10 +92,11 @@ bool spill_overfull_devices(const DeviceGraph& g, const Cluster& c, const std::v
 
 int repair_out_of_memory(DeviceSimulator& sim, const DeviceGraph& g, const Cluster& c, std::vector<int>& placement,
                          SimResult& result, int rounds) {
+  if (result.feasible || rounds <= 0) return 0;
   int evaluations = 0;
   std::vector<int> trial = placement;
   std::vector<double> peak = result.peak_memory;
-  bool feasible = result.feasible;
+  bool feasible = false;
   for (int r = 0; r < rounds && !feasible; ++r) {
     if (!spill_overfull_devices(g, c, peak, trial)) break;
     const SimResult& s = sim.run(trial);

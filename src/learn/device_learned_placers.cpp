@@ -243,9 +243,8 @@ class GdpPlacer : public Placer {
       parallel_for(K, threads, [&](int64_t k, int w) {
         placements[k] = placement_from_decisions(actions[k], graph, o.group_actions);
         results[k] = sims[w]->run(placements[k]);
-        if (!results[k].feasible && o.memory_repair > 0)
-          sample_evaluations[k] +=
-              repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
+        sample_evaluations[k] +=
+            repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
       });
       int64_t repaired = 0;
       for (int64_t k = 0; k < K; ++k) {

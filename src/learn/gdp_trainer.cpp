@@ -244,9 +244,8 @@ void GdpTrainer::train() {
       size_t t = i / K, k = i % K;
       std::vector<int> placement = placement_from_decisions(actions[t][k], *tasks_[t].graph, options_.group_actions);
       SimResult r = sims[t][w]->run(placement);
-      if (!r.feasible && options_.memory_repair > 0)
-        sample_evaluations[i] += repair_out_of_memory(*sims[t][w], *tasks_[t].graph, *tasks_[t].cluster, placement, r,
-                                                      options_.memory_repair);
+      sample_evaluations[i] += repair_out_of_memory(*sims[t][w], *tasks_[t].graph, *tasks_[t].cluster, placement, r,
+                                                    options_.memory_repair);
       score[i] = r.score;
       step[i] = r.step_time;
       feasible[i] = r.feasible ? 1 : 0;

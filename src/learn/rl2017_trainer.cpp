@@ -88,9 +88,8 @@ void Rl2017Trainer::train() {
       std::vector<int> groups(p, p + grouping_.num_groups);
       placements[k] = grouping_.expand(groups);
       SimResult r = sims[w]->run(placements[k]);
-      if (!r.feasible && options_.memory_repair > 0)
-        sample_evaluations[k] += repair_out_of_memory(*sims[w], *task_.graph, *task_.cluster, placements[k], r,
-                                                      options_.memory_repair);
+      sample_evaluations[k] += repair_out_of_memory(*sims[w], *task_.graph, *task_.cluster, placements[k], r,
+                                                    options_.memory_repair);
       score[k] = r.score;
       step[k] = r.step_time;
       feasible[k] = r.feasible ? 1 : 0;

@@ -81,7 +81,7 @@ bool spill_overfull_devices(const DeviceGraph& graph, const Cluster& cluster, co
 
 /// Up to `rounds` times while `result` is out of memory: spill_overfull_devices, then simulate on `sim`.
 /// `placement` and `result` end as the best by score seen (never worse than on entry). Returns the
-/// simulator evaluations made.
+/// simulator evaluations made (0 when `result` is feasible or rounds is 0).
 int repair_out_of_memory(DeviceSimulator& sim, const DeviceGraph& graph, const Cluster& cluster,
                          std::vector<int>& placement, SimResult& result, int rounds);
 
