@@ -10,6 +10,7 @@ tessera_library(tessera_devices_rl
     src/nn/gdp_policy.cpp
     src/nn/seq2seq_placer.cpp
     src/problems/placement_features.cpp
+    src/problems/dataflow_generator.cpp
     src/learn/gdp_trainer.cpp
     src/learn/rl2017_trainer.cpp
     src/learn/device_learned_placers.cpp
@@ -24,6 +25,7 @@ tessera_test(devices_rl_tests
     tests/nn/gdp_policy_test.cpp
     tests/nn/seq2seq_placer_test.cpp
     tests/problems/placement_features_test.cpp
+    tests/problems/dataflow_generator_test.cpp
     tests/learn/gdp_trainer_test.cpp
     tests/learn/rl2017_trainer_test.cpp
     tests/learn/device_learned_placers_test.cpp

@@ -18,6 +18,8 @@
 #include "tessera/io/device_model_reader.h"
 #include "tessera/learn/gdp_trainer.h"
 #include "tessera/problems/cluster.h"
+#include "tessera/problems/dataflow_generator.h"
+#include "tessera/problems/training_graph.h"
 
 namespace tessera::cli {
 
@@ -45,6 +47,9 @@ struct TrainArgs {
   int imitation_epochs = 40;
   bool per_op_actions = false;
   int memory_repair = 0;
+  int synthetic = 0;
+  std::vector<std::string> synthetic_families{"cnn", "transformer", "rnn", "towers"};
+  int synthetic_max_ops = 1500;
 };
 
 std::vector<std::string> collect_models(const std::vector<std::string>& inputs, const std::vector<std::string>& exclude) {
@@ -126,6 +131,8 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
   devices::add_classical_placers(teachers);
   for (const auto& m : a.imitate) (void)teachers.create(m);  // UsageError listing the names when unknown
   auto files = collect_models(a.inputs, a.exclude);
+  if (a.synthetic > 0 && a.synthetic_families.empty())
+    throw UsageError("devices train: --synthetic-families names no family");
   devices::ModelOptions mo;
   mo.training = a.training;
   mo.batch = a.batch;
@@ -141,6 +148,20 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
       tasks.push_back({stem + "@" + clusters[c]->name(), graphs.back().get(), clusters[c].get()});
     spdlog::info("devices train: {} ({} ops)", stem, graphs.back()->num_ops());
   }
+  // Generated graphs (problems/dataflow_generator.h): families in turn, one derived seed each.
+  for (int i = 0; i < a.synthetic; ++i) {
+    devices::DataflowGeneratorOptions go;
+    go.family = a.synthetic_families[i % a.synthetic_families.size()];
+    go.max_ops = a.synthetic_max_ops;
+    auto g = devices::generate_dataflow_graph(go, derive_seed(a.common.seed, 5000 + i));
+    if (a.training) g = devices::expand_training(g, mo.train);
+    graphs.push_back(std::make_unique<devices::DeviceGraph>(std::move(g)));
+    for (size_t c = 0; c < clusters.size(); ++c)
+      tasks.push_back({graphs.back()->name() + "@" + clusters[c]->name(), graphs.back().get(), clusters[c].get()});
+    spdlog::info("devices train: generated {} ({} ops, batch {})", graphs.back()->name(), graphs.back()->num_ops(),
+                 graphs.back()->batch_size());
+  }
+  if (tasks.empty()) throw UsageError("devices train: no graphs to train on (no model files and --synthetic 0)");
   devices::GdpTrainOptions o;
   o.iterations = a.iterations;
   o.samples = a.samples;
@@ -240,6 +261,18 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--memory-repair", args->memory_repair,
                   "Rounds of memory repair of out-of-memory samples (0 = off; placing uses 3, see docs/devices_rl.md)")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--synthetic", args->synthetic,
+                  "Generated graphs added to the training set (problems/dataflow_generator.h; batch drawn per graph)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_option("--synthetic-families", args->synthetic_families,
+                  "Families of the generated graphs, taken in turn (cnn, transformer, rnn, towers)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"cnn", "transformer", "rnn", "towers"}))
+      ->capture_default_str();
+  cmd->add_option("--synthetic-max-ops", args->synthetic_max_ops, "Most forward ops of a generated graph")
+      ->check(CLI::Range(50, 1000000))
       ->capture_default_str();
   cmd->callback([&global, args] { run_train(global, *args); });
 }
