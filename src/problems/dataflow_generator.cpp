@@ -35,6 +35,14 @@ class GraphBuilder {
     for (int u : inputs) g_.add_edge(u, id, g_.op(u).output_bytes);
     return id;
   }
+  /// The output head: a projection ("MatMul", or "Gemm" with a bias) of `rows` rows of `width` features
+  /// to `classes`, then Softmax.
+  void softmax_head(const std::string& type, int x, double rows, double width, double classes, int layer) {
+    const double bias = type == "Gemm" ? 1 : 0;
+    const int v = op(type, 2 * rows * width * classes + bias * rows * classes, rows * classes, {x},
+                     (width + bias) * classes, layer);
+    op("Softmax", 5 * rows * classes, rows * classes, {v}, 0, layer);
+  }
   int num_ops() const { return g_.num_ops(); }
   /// True when `more` ops still fit under the limit (with room for a head of a few ops).
   bool room_for(int more) const { return g_.num_ops() + more + 8 <= max_ops_; }
@@ -127,9 +135,7 @@ DeviceGraph generate_cnn(const DataflowGeneratorOptions& o, Rng& rng, const std:
   int v = b.op("GlobalAveragePool", batch * x.c * x.h * x.h, gap, {x.op}, 0, cells + 1);
   v = b.op("Flatten", 0, gap, {v}, 0, cells + 1, true);
   const double classes = pick(rng, {10.0, 100.0, 1000.0});
-  v = b.op("Gemm", 2 * batch * classes * x.c + batch * classes, batch * classes, {v}, classes * x.c + classes,
-           cells + 1);
-  b.op("Softmax", 5 * batch * classes, batch * classes, {v}, 0, cells + 1);
+  b.softmax_head("Gemm", v, batch, x.c, classes, cells + 1);
   return b.finish(o.batch);
 }
 
@@ -189,8 +195,7 @@ DeviceGraph generate_transformer(const DataflowGeneratorOptions& o, Rng& rng, co
       y = add_norm(y, feed_forward(y, layer), layer);
     }
   }
-  const int logits = b.op("MatMul", 2 * tok * d * vocab, tok * vocab, {y}, d * vocab, layer);
-  b.op("Softmax", 5 * tok * vocab, tok * vocab, {logits}, 0, layer);
+  b.softmax_head("MatMul", y, tok, d, vocab, layer);
   return b.finish(o.batch);
 }
 
@@ -235,8 +240,7 @@ DeviceGraph generate_rnn(const DataflowGeneratorOptions& o, Rng& rng, const std:
   y = b.op("Concat", 0, tok * 2 * hidden, {y, ctx}, 0, layer);
   y = b.op("MatMul", 2 * tok * 2 * hidden * hidden, tok * hidden, {y}, 2 * hidden * hidden, layer);
   y = stack(y, layers - 1, false, ++layer);
-  const int logits = b.op("MatMul", 2 * tok * hidden * vocab, tok * vocab, {y}, hidden * vocab, layer);
-  b.op("Softmax", 5 * tok * vocab, tok * vocab, {logits}, 0, layer);
+  b.softmax_head("MatMul", y, tok, hidden, vocab, layer);
   return b.finish(o.batch);
 }
 
@@ -281,8 +285,7 @@ DeviceGraph generate_towers(const DataflowGeneratorOptions& o, Rng& rng, const s
   }
   const int cat = b.op("Concat", 0, batch * joined, outs, 0, towers);
   const double classes = pick(rng, {10.0, 1000.0});
-  const int v = b.op("Gemm", 2 * batch * joined * classes, batch * classes, {cat}, joined * classes + classes, towers);
-  b.op("Softmax", 5 * batch * classes, batch * classes, {v}, 0, towers);
+  b.softmax_head("Gemm", cat, batch, joined, classes, towers);
   return b.finish(o.batch);
 }
 
