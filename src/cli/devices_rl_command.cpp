@@ -48,7 +48,7 @@ struct TrainArgs {
   bool per_op_actions = false;
   int memory_repair = 0;
   int synthetic = 0;
-  std::vector<std::string> synthetic_families{"cnn", "transformer", "rnn", "towers"};
+  std::vector<std::string> synthetic_families = devices::dataflow_families();
   int synthetic_max_ops = 1500;
 };
 
@@ -267,9 +267,9 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   cmd->add_option("--synthetic-families", args->synthetic_families,
-                  "Families of the generated graphs, taken in turn (cnn, transformer, rnn, towers)")
+                  "Families of the generated graphs, taken in turn")
       ->delimiter(',')
-      ->check(CLI::IsMember({"cnn", "transformer", "rnn", "towers"}))
+      ->check(CLI::IsMember(devices::dataflow_families()))
       ->capture_default_str();
   cmd->add_option("--synthetic-max-ops", args->synthetic_max_ops, "Most forward ops of a generated graph")
       ->check(CLI::Range(50, 1000000))
