@@ -84,13 +84,25 @@ def refine_extra():
 
 # Rows of the refinement table: each learner spends the last refine.seconds of the same budget annealing
 # from its best placement; the classical annealer gets the whole budget with the same move set.
+def finetune_extra():
+    """--extra of the gdp fine-tuned rows (the placer's default sample count unless the config names one)."""
+    x = {"zero_shot_samples": cfg["gdp_zero_shot_samples"], "learning_rate": cfg["gdp_learning_rate"]}
+    if "gdp_finetune_samples" in cfg:
+        x["samples"] = cfg["gdp_finetune_samples"]
+    return x
+
+
+def finetune_row(g, log):
+    return place_seeds(g, "gdp", lambda f: dict(finetune_extra(), **(log if f else {})),
+                       finetune=cfg["gdp_finetune_steps"], time_budget=cfg.get("learned_time_budget", 0))
+
+
 def refined_row(g, row):
     budget = cfg.get("learned_time_budget", 0)
     if row == "rl2017-refine":
         return place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **refine_extra()), time_budget=budget)
     if row == "gdp-finetune-refine":
-        return place_seeds(g, "gdp", lambda f: dict({"zero_shot_samples": cfg["gdp_zero_shot_samples"],
-                                                     "learning_rate": cfg["gdp_learning_rate"]}, **refine_extra()),
+        return place_seeds(g, "gdp", lambda f: dict(finetune_extra(), **refine_extra()),
                            finetune=cfg["gdp_finetune_steps"], time_budget=budget)
     if row == "gdp-zero-shot-refine":  # the pre-trained policy's start (no learning on the graph), annealed
         return place_seeds(g, "gdp", lambda f: {"zero_shot_samples": cfg["gdp_zero_shot_samples"], "refine": budget,
@@ -131,11 +143,14 @@ if only:
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
         log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row)} if curve else {}
-        assert row in ("rl2017", "anneal") or row in REFINED_ROWS, \
-            "only anneal, rl2017 and refinement-table cells can be rerun"
+        assert row in ("rl2017", "anneal", "gdp-finetune") or row in REFINED_ROWS, \
+            "only anneal, rl2017, gdp-finetune and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
         if row == "anneal":
             res["rows"]["anneal"] = place(g, "anneal", time_budget=cfg["classical_time_budget"])
+        elif row == "gdp-finetune":
+            res["rows"]["gdp-finetune"] = finetune_row(g, {"log": "%s/curves/%s_gdp_finetune" % (out_dir, gname)}
+                                                       if curve else {})
         elif row == "rl2017":
             res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
                                                 time_budget=cfg.get("learned_time_budget", 0))
@@ -158,10 +173,7 @@ for g in ([] if only else [x for x in cfg["graphs"] if not graphs_only or x["nam
     rows["gdp-scratch"] = place_seeds(g, "gdp", lambda f: dict(cfg["gdp_scratch"], scratch=True,
                                                                 **first_log("gdp_scratch")(f)), time_budget=budget)
     rows["gdp-zero-shot"] = place_seeds(g, "gdp", lambda f: {"zero_shot_samples": cfg["gdp_zero_shot_samples"]})
-    rows["gdp-finetune"] = place_seeds(g, "gdp", lambda f: dict({"zero_shot_samples": cfg["gdp_zero_shot_samples"],
-                                                                 "learning_rate": cfg["gdp_learning_rate"]},
-                                                                **first_log("gdp_finetune")(f)),
-                                       finetune=cfg["gdp_finetune_steps"], time_budget=budget)
+    rows["gdp-finetune"] = finetune_row(g, log("gdp_finetune"))
     for row in REFINED_ROWS:
         rows[row] = refined_row(g, row)
     results = [x for x in results if x["graph"] != g["name"]] + [summarize(g, rows)]

@@ -4,7 +4,7 @@
 # Writes bench/results/devices_rl/results.json, results.md and training curves (curves/*.svg).
 # Usage: bench/devices_rl/run.sh [BUILD_DIR] [CONFIG]
 # BENCH_ONLY="graph:row,..." reruns only those cells of an existing results.json (rows: anneal, rl2017,
-# anneal-equal-time, rl2017-refine, gdp-finetune-refine, gdp-zero-shot-refine).
+# gdp-finetune, anneal-equal-time, rl2017-refine, gdp-finetune-refine, gdp-zero-shot-refine).
 # BENCH_GRAPHS="graph,..." runs every row of those config graphs only and merges them into results.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

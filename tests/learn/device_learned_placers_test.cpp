@@ -64,7 +64,10 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   o.finetune_steps = 2;
   Placement tuned = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(tuned.info["mode"], "finetune");
-  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 + 2 * 8);
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 + 2 * 256);  // fine-tuning samples 256 per iteration
+  o.extra = {{"samples", 4}};
+  Placement small = run_placer(*placer, graph, cluster, o);
+  EXPECT_EQ(small.info["evaluations"].get<int64_t>(), 16 + 2 * 4);
   // Fine-tuning keeps the zero-shot candidates: it is never worse.
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
 
