@@ -82,8 +82,6 @@ def refine_extra():
     return {"refine": cfg["refine"]["seconds"], "refine_block_moves": cfg["refine"]["block_moves"]}
 
 
-# Rows of the refinement table: each learner spends the last refine.seconds of the same budget annealing
-# from its best placement; the classical annealer gets the whole budget with the same move set.
 def finetune_extra():
     """--extra of the gdp fine-tuned rows (the placer's default sample count unless the config names one)."""
     x = {"zero_shot_samples": cfg["gdp_zero_shot_samples"], "learning_rate": cfg["gdp_learning_rate"]}
@@ -97,6 +95,8 @@ def finetune_row(g, log):
                        finetune=cfg["gdp_finetune_steps"], time_budget=cfg.get("learned_time_budget", 0))
 
 
+# Rows of the refinement table: each learner spends the last refine.seconds of the same budget annealing
+# from its best placement; the classical annealer gets the whole budget with the same move set.
 def refined_row(g, row):
     budget = cfg.get("learned_time_budget", 0)
     if row == "rl2017-refine":
@@ -142,15 +142,14 @@ if only:
         g = next(x for x in cfg["graphs"] if x["name"] == gname)
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
-        log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row)} if curve else {}
+        log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row.replace("-", "_"))} if curve else {}
         assert row in ("rl2017", "anneal", "gdp-finetune") or row in REFINED_ROWS, \
             "only anneal, rl2017, gdp-finetune and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
         if row == "anneal":
             res["rows"]["anneal"] = place(g, "anneal", time_budget=cfg["classical_time_budget"])
         elif row == "gdp-finetune":
-            res["rows"]["gdp-finetune"] = finetune_row(g, {"log": "%s/curves/%s_gdp_finetune" % (out_dir, gname)}
-                                                       if curve else {})
+            res["rows"]["gdp-finetune"] = finetune_row(g, log)
         elif row == "rl2017":
             res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
                                                 time_budget=cfg.get("learned_time_budget", 0))
