@@ -62,7 +62,28 @@ def place_seeds(graph, method, make_extra, **kw):
     row["per_seed_feasible"] = [r.get("feasible") for r in runs]
     row["per_seed_evaluations"] = [r.get("evaluations") for r in runs]
     row["per_seed_errors"] = [r.get("error") for r in runs]
+    row["per_seed_trace"] = [r.get("info", {}).get("best_trace") for r in runs]
     return row
+
+
+def evaluations_to_reach(trace, target):
+    """Simulator evaluations until a run's best first was feasible with a step time <= target (None if never;
+    trace rows [evaluations, step time, feasible] from the placer's info.best_trace)."""
+    for evaluations, step_time, feasible in trace or []:
+        if feasible and step_time <= target * (1 + 1e-9):
+            return evaluations
+    return None
+
+
+def median_reach(row, target):
+    """(per-seed evaluations to reach target, their median with 'never' as infinitely many), or None
+    when the row has no traces (results of benches before stop 18)."""
+    traces = row.get("per_seed_trace")
+    if not traces or any(t is None for t in traces):
+        return None
+    per_seed = [evaluations_to_reach(t, target) for t in traces]
+    ordered = sorted(float("inf") if e is None else e for e in per_seed)
+    return per_seed, ordered[(len(ordered) - 1) // 2]
 
 
 def summarize(g, rows):
@@ -88,6 +109,11 @@ def finetune_extra():
     if "gdp_finetune_samples" in cfg:
         x["samples"] = cfg["gdp_finetune_samples"]
     return x
+
+
+def scratch_row(g, log):
+    return place_seeds(g, "gdp", lambda f: dict(cfg["gdp_scratch"], scratch=True, **(log if f else {})),
+                       time_budget=cfg.get("learned_time_budget", 0))
 
 
 def finetune_row(g, log):
@@ -143,13 +169,15 @@ if only:
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
         log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row.replace("-", "_"))} if curve else {}
-        assert row in ("rl2017", "anneal", "gdp-finetune") or row in REFINED_ROWS, \
-            "only anneal, rl2017, gdp-finetune and refinement-table cells can be rerun"
+        assert row in ("rl2017", "anneal", "gdp-finetune", "gdp-scratch") or row in REFINED_ROWS, \
+            "only anneal, rl2017, gdp-scratch, gdp-finetune and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
         if row == "anneal":
             res["rows"]["anneal"] = place(g, "anneal", time_budget=cfg["classical_time_budget"])
         elif row == "gdp-finetune":
             res["rows"]["gdp-finetune"] = finetune_row(g, log)
+        elif row == "gdp-scratch":
+            res["rows"]["gdp-scratch"] = scratch_row(g, log)
         elif row == "rl2017":
             res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
                                                 time_budget=cfg.get("learned_time_budget", 0))
@@ -169,8 +197,7 @@ for g in ([] if only else [x for x in cfg["graphs"] if not graphs_only or x["nam
     first_log = lambda tag: (lambda first: log(tag) if first else {})
     rows["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **first_log("rl2017")(f)),
                                  time_budget=budget)
-    rows["gdp-scratch"] = place_seeds(g, "gdp", lambda f: dict(cfg["gdp_scratch"], scratch=True,
-                                                                **first_log("gdp_scratch")(f)), time_budget=budget)
+    rows["gdp-scratch"] = scratch_row(g, log("gdp_scratch"))
     rows["gdp-zero-shot"] = place_seeds(g, "gdp", lambda f: {"zero_shot_samples": cfg["gdp_zero_shot_samples"]})
     rows["gdp-finetune"] = finetune_row(g, log("gdp_finetune"))
     for row in REFINED_ROWS:
@@ -234,6 +261,29 @@ for res in results:
     inf = r["gdp-zero-shot"].get("info", {}).get("policy_inference_seconds")
     lines.append("| %s | %s | %s | %s | %s | %s |" % (res["graph"], ev("rl2017"), ev("gdp-scratch"), ev("gdp-zero-shot"),
                                                    ev("gdp-finetune"), "%.3f" % inf if inf is not None else "-"))
+lines += ["", "Simulator evaluations to reach from-scratch quality: Q = the median step time of gdp from scratch; per "
+          "seed, the evaluations until the run's best placement was first feasible at a step time <= Q (fine-tuned: "
+          "the zero-shot samples count; \"never\" = not within the budget); median over seeds, \"never\" counting as "
+          "infinitely many. Target: fine-tuning needs at least 10x fewer than from scratch.", "",
+          "| graph | Q (s) | gdp scratch, per seed | median | gdp fine-tuned, per seed | median | scratch / fine-tuned |",
+          "|---|---|---|---|---|---|---|"]
+for res in results:
+    r = res["rows"]
+    sc, ft = r.get("gdp-scratch", {}), r.get("gdp-finetune", {})
+    if "step_time" not in sc or not sc.get("feasible"):
+        continue
+    q = sc["step_time"]
+    a, b = median_reach(sc, q), median_reach(ft, q)
+    if a is None or b is None:
+        lines.append("| %s | %.4f | - | - | - | - | - (no traces: rerun gdp-scratch and gdp-finetune) |" % (res["graph"], q))
+        continue
+    def seeds_text(per_seed):
+        return " / ".join("never" if e is None else "{:,}".format(e) for e in per_seed)
+    def med(x):
+        return "never" if x == float("inf") else "{:,}".format(int(x))
+    ratio = "fine-tuned does not reach Q" if b[1] == float("inf") else "%.1f" % (a[1] / b[1])
+    lines.append("| %s | %.4f | %s | %s | %s | %s | %s |" % (res["graph"], q, seeds_text(a[0]), med(a[1]),
+                                                          seeds_text(b[0]), med(b[1]), ratio))
 lines += ["", "Per seed (%s), step time in seconds; wins = seeds on which gdp fine-tuned beats rl2017 / the best "
           "classical placer:" % " / ".join(map(str, seeds)), "",
           "| graph | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | gdp-ft wins vs rl2017 | vs best classical |",

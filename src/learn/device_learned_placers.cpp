@@ -55,10 +55,14 @@ T extra_value(const Json& extra, const std::string& key, T fallback, const std::
   }
 }
 
+// best_trace: the learner's improvements (zero-shot samples and training, not the refinement), rows
+// [evaluations until it, step time, feasible].
 Json best_json(const TaskBest& b) {
+  Json trace = Json::array();
+  for (const auto& i : b.trace) trace.push_back({i.evaluations, i.step_time, i.feasible});
   return {{"best_step_time", b.step_time}, {"best_score", b.score}, {"best_feasible", b.feasible},
           {"evaluations_to_best", b.evaluations_to_best}, {"seconds_to_best", b.seconds_to_best},
-          {"reference_single_device_time", b.reference}};
+          {"reference_single_device_time", b.reference}, {"best_trace", trace}};
 }
 
 constexpr int kDefaultMemoryRepair = 3;
@@ -261,6 +265,7 @@ class GdpPlacer : public Placer {
           best.step_time = results[k].step_time;
           best.feasible = results[k].feasible;
           best.evaluations_to_best = evaluations;
+          best.note_improvement();
         }
       }
       p.info["memory_repaired_samples"] = repaired;
@@ -274,10 +279,20 @@ class GdpPlacer : public Placer {
       trainer.train();
       if (!o.log_prefix.empty()) trainer.log().plot("reward", "gdp " + graph.name());
       const TaskBest& tb = trainer.best()[0];
+      // The trace goes on from the zero-shot candidates with the training's improvements on them.
+      std::vector<TaskBest::Improvement> trace = best.trace;
+      double current = best.score;
+      for (TaskBest::Improvement i : tb.trace)
+        if (i.score < current) {
+          i.evaluations += evaluations;
+          trace.push_back(i);
+          current = i.score;
+        }
       if (tb.score < best.score) {
         best = tb;
         best.evaluations_to_best += evaluations;
       }
+      best.trace = std::move(trace);
       evaluations += trainer.evaluations();
       p.info["iterations"] = trainer.iteration();
       p.info["memory_repaired_samples"] =

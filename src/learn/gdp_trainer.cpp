@@ -127,6 +127,19 @@ void check_gdp_limits(const Json& meta, const std::string& model_path, const Dev
                      " (variable device counts up to that are supported)");
 }
 
+Json improvement_trace_json(const std::vector<TaskBest::Improvement>& trace) {
+  Json rows = Json::array();
+  for (const auto& i : trace) rows.push_back({i.evaluations, i.score, i.step_time, i.feasible});
+  return rows;
+}
+
+std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows) {
+  std::vector<TaskBest::Improvement> trace;
+  for (const auto& r : rows)
+    trace.push_back({r.at(0).get<int64_t>(), r.at(1).get<double>(), r.at(2).get<double>(), r.at(3).get<bool>()});
+  return trace;
+}
+
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
                                                          bool first_greedy) {
   torch::NoGradGuard guard;
@@ -197,6 +210,7 @@ void GdpTrainer::record(size_t t, const std::vector<int>& placement, double scor
     b.feasible = feasible;
     b.evaluations_to_best = task_evaluations_[t];
     b.seconds_to_best = wall_offset_;
+    b.note_improvement();
   }
 }
 
@@ -385,7 +399,8 @@ void GdpTrainer::save(const std::string& path) {
     best.push_back({{"task", tasks_[t].name}, {"placement", b.placement},
                     {"score", std::isfinite(b.score) ? b.score : -1.0}, {"step_time", b.step_time},
                     {"feasible", b.feasible}, {"evaluations_to_best", b.evaluations_to_best},
-                    {"seconds_to_best", b.seconds_to_best}, {"evaluations", task_evaluations_[t]}});
+                    {"seconds_to_best", b.seconds_to_best}, {"evaluations", task_evaluations_[t]},
+                    {"trace", improvement_trace_json(b.trace)}});
   }
   meta["state"] = {{"iteration", iteration_}, {"evaluations", evaluations_}, {"wall_s", wall_offset_},
                    {"seed", options_.seed}, {"log", log_.to_json()}, {"best", best}};
@@ -420,6 +435,8 @@ void GdpTrainer::restore(const std::string& path) {
       b.feasible = best[t].at("feasible");
       b.evaluations_to_best = best[t].at("evaluations_to_best");
       b.seconds_to_best = best[t].at("seconds_to_best");
+      b.trace = best[t].contains("trace") ? improvement_trace_from_json(best[t]["trace"])
+                                          : std::vector<TaskBest::Improvement>{};  // written before stop 18
       task_evaluations_[t] = best[t].at("evaluations");
     }
     iteration_ = s.at("iteration");

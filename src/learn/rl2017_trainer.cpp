@@ -113,6 +113,7 @@ void Rl2017Trainer::train() {
         best_.evaluations_to_best = evaluations_before;
         for (int j = 0; j <= k; ++j) best_.evaluations_to_best += sample_evaluations[j];
         best_.seconds_to_best = wall_start + clock.seconds();
+        best_.note_improvement();
       }
     }
     const double b = baseline_.initialized() ? baseline_.value() : mean_reward;
@@ -157,6 +158,7 @@ Json Rl2017Trainer::meta() const {
                 {"best_feasible", best_.feasible},
                 {"evaluations_to_best", best_.evaluations_to_best},
                 {"seconds_to_best", best_.seconds_to_best},
+                {"trace", improvement_trace_json(best_.trace)},
                 {"log", log_.to_json()}};
   return m;
 }
@@ -186,6 +188,8 @@ void Rl2017Trainer::restore(const std::string& path) {
     best_.feasible = s.at("best_feasible");
     best_.evaluations_to_best = s.at("evaluations_to_best");
     best_.seconds_to_best = s.at("seconds_to_best");
+    best_.trace = s.contains("trace") ? improvement_trace_from_json(s["trace"])
+                                      : std::vector<TaskBest::Improvement>{};  // written before stop 18
     log_.from_json(s.at("log"));
   } catch (const Json::exception& e) {
     throw InputError(path, 0, std::string("checkpoint training state is incomplete (") + e.what() + ")");

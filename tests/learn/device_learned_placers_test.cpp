@@ -10,6 +10,23 @@
 namespace tessera::devices {
 namespace {
 
+// info.best_trace: rows [evaluations, step time, feasible], evaluations increasing, the last row the best.
+void expect_valid_trace(const Json& info) {
+  const Json& trace = info.at("best_trace");
+  ASSERT_TRUE(trace.is_array());
+  ASSERT_FALSE(trace.empty());
+  for (size_t i = 0; i < trace.size(); ++i) {
+    ASSERT_EQ(trace[i].size(), 3u);
+    EXPECT_GE(trace[i][0].get<int64_t>(), 1);
+    if (i > 0) {
+      EXPECT_GT(trace[i][0].get<int64_t>(), trace[i - 1][0].get<int64_t>()) << i;
+    }
+  }
+  EXPECT_EQ(trace.back()[0].get<int64_t>(), info.at("evaluations_to_best").get<int64_t>());
+  EXPECT_DOUBLE_EQ(trace.back()[1].get<double>(), info.at("best_step_time").get<double>());
+  EXPECT_EQ(trace.back()[2].get<bool>(), info.at("best_feasible").get<bool>());
+}
+
 class LearnedPlacersTest : public ::testing::Test {
  protected:
   void SetUp() override { add_learned_placers(registry); }
@@ -70,6 +87,13 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   EXPECT_EQ(small.info["evaluations"].get<int64_t>(), 16 + 2 * 4);
   // Fine-tuning keeps the zero-shot candidates: it is never worse.
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
+  // Its trace of improvements starts with the zero-shot ones (the first 16 evaluations).
+  expect_valid_trace(zero.info);
+  expect_valid_trace(tuned.info);
+  const Json &zt = zero.info["best_trace"], &tt = tuned.info["best_trace"];
+  ASSERT_GE(tt.size(), zt.size());
+  for (size_t i = 0; i < zt.size(); ++i) EXPECT_EQ(tt[i], zt[i]) << i;
+  for (size_t i = zt.size(); i < tt.size(); ++i) EXPECT_GT(tt[i][0].get<int64_t>(), 16) << i;
 
   // A cluster with more devices than the model supports.
   Cluster eight = cluster_preset("p100x8");
@@ -83,6 +107,7 @@ TEST_F(LearnedPlacersTest, RefinementAnnealsTheLearnedPlacement) {
     if (method == "gdp") o.extra["scratch"] = true;
     auto placer = registry.create(method);
     Placement plain = run_placer(*placer, graph, cluster, o);
+    expect_valid_trace(plain.info);  // from scratch: the trace starts at the first samples
     o.extra["refine_iterations"] = 60;
     Placement refined = run_placer(*placer, graph, cluster, o);
     // The learner's part is unchanged (same seed); the refinement starts from its best placement,

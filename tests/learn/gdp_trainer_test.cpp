@@ -38,6 +38,17 @@ bool same_parameters(nn::GdpPolicy& a, nn::GdpPolicy& b) {
   return true;
 }
 
+// Two traces of improvements are the same (evaluations exactly, scores and step times to rounding).
+void expect_same_trace(const std::vector<TaskBest::Improvement>& a, const std::vector<TaskBest::Improvement>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].evaluations, b[i].evaluations) << i;
+    EXPECT_DOUBLE_EQ(a[i].score, b[i].score) << i;
+    EXPECT_DOUBLE_EQ(a[i].step_time, b[i].step_time) << i;
+    EXPECT_EQ(a[i].feasible, b[i].feasible) << i;
+  }
+}
+
 class GdpTrainerTest : public ::testing::Test {
  protected:
   DeviceGraph graph = testing_graphs::two_branches(8);
@@ -210,6 +221,16 @@ TEST_F(GdpTrainerTest, ResumeAfterInterruptionEqualsAStraightRun) {
   EXPECT_EQ(resumed.evaluations(), straight.evaluations());
   EXPECT_TRUE(same_parameters(resumed.policy(), straight.policy()));
   EXPECT_EQ(resumed.best()[0].placement, straight.best()[0].placement);
+  // The improvements before the interruption come back from the checkpoint.
+  ASSERT_FALSE(straight.best()[0].trace.empty());
+  expect_same_trace(resumed.best()[0].trace, straight.best()[0].trace);
+  const auto& trace = straight.best()[0].trace;
+  EXPECT_EQ(trace.back().evaluations, straight.best()[0].evaluations_to_best);
+  EXPECT_DOUBLE_EQ(trace.back().score, straight.best()[0].score);
+  for (size_t i = 1; i < trace.size(); ++i) {
+    EXPECT_GT(trace[i].evaluations, trace[i - 1].evaluations);
+    EXPECT_LT(trace[i].score, trace[i - 1].score);
+  }
 }
 
 TEST_F(GdpTrainerTest, TruncatedCheckpointIsAClearError) {

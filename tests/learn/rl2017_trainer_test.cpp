@@ -54,6 +54,15 @@ TEST_F(Rl2017TrainerTest, ResumeEqualsAStraightRun) {
   EXPECT_EQ(resumed.iteration(), 2);
   resumed.train();
   EXPECT_EQ(resumed.best().placement, straight.best().placement);
+  // The improvements (restored from the checkpoint, then continued) are those of the straight run.
+  const auto &ta = resumed.best().trace, &tb = straight.best().trace;
+  ASSERT_FALSE(tb.empty());
+  ASSERT_EQ(ta.size(), tb.size());
+  for (size_t i = 0; i < ta.size(); ++i) {
+    EXPECT_EQ(ta[i].evaluations, tb[i].evaluations) << i;
+    EXPECT_DOUBLE_EQ(ta[i].score, tb[i].score) << i;
+  }
+  EXPECT_EQ(tb.back().evaluations, straight.best().evaluations_to_best);
   auto pa = resumed.policy()->parameters(), pb = straight.policy()->parameters();
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::allclose(pa[i], pb[i]));
 }

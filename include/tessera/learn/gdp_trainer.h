@@ -92,7 +92,22 @@ struct TaskBest {
   double reference = 0;            ///< ref_t (single-device step time)
   int64_t evaluations_to_best = 0; ///< simulator evaluations of this task until the best was found
   double seconds_to_best = 0;
+  /// One entry per improvement of the best, in order (the last is the best): the evaluations until it,
+  /// its score, step time and feasibility. "Evaluations to reach a given step time" are read from it.
+  struct Improvement {
+    int64_t evaluations = 0;
+    double score = 0, step_time = 0;
+    bool feasible = false;
+  };
+  std::vector<Improvement> trace;
+  /// Appends the current best to the trace (call after each improvement).
+  void note_improvement() { trace.push_back({evaluations_to_best, score, step_time, feasible}); }
 };
+
+/// The trace as JSON rows [evaluations, score, step_time, feasible] (checkpoints), and back; a malformed
+/// row throws Json::exception, which the checkpoint readers report as an incomplete training state.
+Json improvement_trace_json(const std::vector<TaskBest::Improvement>& trace);
+std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows);
 
 /// Cluster/graph context features of the policy (feature set devplace-v1): log memory need per device
 /// capacity, log compute time, log link-to-memory bandwidth ratio, log op count.
