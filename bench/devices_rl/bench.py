@@ -186,7 +186,10 @@ if only:
         results[results.index(res)] = summarize(g, res["rows"])
         json.dump({"config": cfg, "results": results}, open(out_dir + "/results.json.tmp", "w"), indent=1)
         os.replace(out_dir + "/results.json.tmp", out_dir + "/results.json")
-for g in ([] if only else [x for x in cfg["graphs"] if not graphs_only or x["name"] in graphs_only]):
+report_only = os.environ.get("BENCH_REPORT_ONLY") == "1"  # rewrite results.md from results.json, run nothing
+if report_only:
+    results = json.load(open(out_dir + "/results.json"))["results"]
+for g in ([] if only or report_only else [x for x in cfg["graphs"] if not graphs_only or x["name"] in graphs_only]):
     print("== %s (%s)" % (g["name"], g["kind"]), flush=True)
     rows = {}
     for m in cfg["classical"]:
@@ -281,7 +284,8 @@ for res in results:
         return " / ".join("never" if e is None else "{:,}".format(e) for e in per_seed)
     def med(x):
         return "never" if x == float("inf") else "{:,}".format(int(x))
-    ratio = "fine-tuned does not reach Q" if b[1] == float("inf") else "%.1f" % (a[1] / b[1])
+    x = a[1] / b[1] if b[1] != float("inf") else None
+    ratio = "fine-tuned does not reach Q" if x is None else ("%.1f" % x if x >= 1 else "%.3f" % x)
     lines.append("| %s | %.4f | %s | %s | %s | %s | %s |" % (res["graph"], q, seeds_text(a[0]), med(a[1]),
                                                           seeds_text(b[0]), med(b[1]), ratio))
 lines += ["", "Per seed (%s), step time in seconds; wins = seeds on which gdp fine-tuned beats rl2017 / the best "

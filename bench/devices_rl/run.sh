@@ -6,6 +6,7 @@
 # BENCH_ONLY="graph:row,..." reruns only those cells of an existing results.json (rows: anneal, rl2017, gdp-scratch,
 # gdp-finetune, anneal-equal-time, rl2017-refine, gdp-finetune-refine, gdp-zero-shot-refine).
 # BENCH_GRAPHS="graph,..." runs every row of those config graphs only and merges them into results.json.
+# BENCH_REPORT_ONLY=1 rewrites results.md from results.json without running anything.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
