@@ -111,6 +111,11 @@ def finetune_extra():
     return x
 
 
+def rl2017_row(g, log):
+    return place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
+                       time_budget=cfg.get("learned_time_budget", 0))
+
+
 def scratch_row(g, log):
     return place_seeds(g, "gdp", lambda f: dict(cfg["gdp_scratch"], scratch=True, **(log if f else {})),
                        time_budget=cfg.get("learned_time_budget", 0))
@@ -179,8 +184,7 @@ if only:
         elif row == "gdp-scratch":
             res["rows"]["gdp-scratch"] = scratch_row(g, log)
         elif row == "rl2017":
-            res["rows"]["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **(log if f else {})),
-                                                time_budget=cfg.get("learned_time_budget", 0))
+            res["rows"]["rl2017"] = rl2017_row(g, log)
         else:
             res["rows"][row] = refined_row(g, row)
         results[results.index(res)] = summarize(g, res["rows"])
@@ -196,10 +200,7 @@ for g in ([] if only or report_only else [x for x in cfg["graphs"] if not graphs
         rows[m] = place(g, m, time_budget=cfg["classical_time_budget"] if m == "anneal" else 0)
     curve = g["name"] in cfg["curves"]
     log = lambda tag: {"log": "%s/curves/%s_%s" % (out_dir, g["name"], tag)} if curve else {}
-    budget = cfg.get("learned_time_budget", 0)
-    first_log = lambda tag: (lambda first: log(tag) if first else {})
-    rows["rl2017"] = place_seeds(g, "rl2017", lambda f: dict(cfg["rl2017"], **first_log("rl2017")(f)),
-                                 time_budget=budget)
+    rows["rl2017"] = rl2017_row(g, log("rl2017"))
     rows["gdp-scratch"] = scratch_row(g, log("gdp_scratch"))
     rows["gdp-zero-shot"] = place_seeds(g, "gdp", lambda f: {"zero_shot_samples": cfg["gdp_zero_shot_samples"]})
     rows["gdp-finetune"] = finetune_row(g, log("gdp_finetune"))
