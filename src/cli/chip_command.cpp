@@ -30,7 +30,7 @@
 namespace tessera::cli {
 namespace {
 
-chip::ChipPlacerRegistry make_registry() {
+chip::ChipPlacerRegistry make_chip_registry() {
   chip::ChipPlacerRegistry registry = chip::make_chip_placer_registry();
 #ifdef TESSERA_WITH_CHIP_RL
   tessera::chip::add_learned_placers(registry);
@@ -210,7 +210,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
 
   // ----- place
   {
-    auto registry = std::make_shared<chip::ChipPlacerRegistry>(make_registry());
+    auto registry = std::make_shared<chip::ChipPlacerRegistry>(make_chip_registry());
     auto common = std::make_shared<CommonOptions>();
     common->method = "sa";
     auto netlist = std::make_shared<std::string>();

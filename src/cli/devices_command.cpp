@@ -90,7 +90,7 @@ devices::Cluster make_cluster(const DevicesArgs& a) {
   return c;
 }
 
-devices::PlacerRegistry make_registry() {
+devices::PlacerRegistry make_device_registry() {
   devices::PlacerRegistry r;
   devices::add_classical_placers(r);
 #ifdef TESSERA_WITH_DEVICES_RL
@@ -199,7 +199,7 @@ void run_place(const DevicesArgs& a) {
   devices::DeviceGraph g = devices::read_device_model(a.model.model, a.model.options());
   devices::Cluster c = make_cluster(a);
   devices::check_total_memory(g, c, a.model.model);
-  devices::PlacerRegistry reg = make_registry();
+  devices::PlacerRegistry reg = make_device_registry();
   std::unique_ptr<devices::Placer> placer = reg.create(a.common.method);
   devices::PlaceOptions po;
   po.seed = a.common.seed;
@@ -257,7 +257,7 @@ void run_simbench(const DevicesArgs& a, const SimBenchArgs& b) {
     for (int& d : gd) d = static_cast<int>(uniform_int(rng, c.num_devices()));
     p = g.expand_group_placement(gd);
   } else if (b.placement != "single") {
-    devices::PlacerRegistry reg = make_registry();
+    devices::PlacerRegistry reg = make_device_registry();
     devices::PlaceOptions po;
     po.progress = false;
     p = devices::run_placer(*reg.create(b.placement), g, c, po).device;
@@ -313,7 +313,7 @@ std::vector<std::string> split_list(const std::string& s) {
 /// apply (e.g. expert without a human split) gets its error in the row instead of a result.
 void run_compare(const DevicesArgs& a, const CompareArgs& ca) {
   devices::DeviceGraph g = devices::read_device_model(a.model.model, a.model.options());
-  devices::PlacerRegistry reg = make_registry();
+  devices::PlacerRegistry reg = make_device_registry();
   std::vector<std::string> methods;
   if (ca.methods == "classical") {
     devices::PlacerRegistry classical;
@@ -451,7 +451,7 @@ void register_devices_commands(CLI::App& app, const GlobalOptions& global) {
   auto* place = dev->add_subcommand("place", "Place a model graph on a cluster and simulate the result");
   add_model_options(place, args->model);
   add_cluster_options(place, *args);
-  devices::PlacerRegistry reg = make_registry();
+  devices::PlacerRegistry reg = make_device_registry();
   std::string help = "Placement method:";
   for (const auto& n : reg.names()) help += "\n  " + n + ": " + reg.description(n);
   args->common.method = "m-etf";

@@ -17,8 +17,6 @@ double placer_memory_need(const Op& op) {
 
 namespace {
 
-constexpr double kMemorySlack = 0.9;
-
 /// Per-group compute (time on device 0) and memory need.
 struct GroupCosts {
   std::vector<double> time, mem;
@@ -48,7 +46,7 @@ bool fits(const std::vector<int>& chunk_of_group, const GroupCosts& gc, const Cl
   std::vector<double> used(c.num_devices(), 0);
   for (size_t gi = 0; gi < chunk_of_group.size(); ++gi) used[chunk_of_group[gi]] += gc.mem[gi];
   for (int d = 0; d < c.num_devices(); ++d)
-    if (used[d] > kMemorySlack * c.device(d).memory) return false;
+    if (used[d] > kPlacerMemorySlack * c.device(d).memory) return false;
   return true;
 }
 
@@ -239,9 +237,9 @@ class MTopoPlacer : public Placer {
       const int gi = g.group(v);
       if (group_dev[gi] >= 0) continue;
       // Next device once this one holds its share of compute or has no room.
-      while (cur < D - 1 && (load[cur] >= share || used[cur] + gc.mem[gi] > kMemorySlack * c.device(cur).memory)) ++cur;
+      while (cur < D - 1 && (load[cur] >= share || used[cur] + gc.mem[gi] > kPlacerMemorySlack * c.device(cur).memory)) ++cur;
       int d = cur;
-      if (used[d] + gc.mem[gi] > kMemorySlack * c.device(d).memory) {  // the last device is full too
+      if (used[d] + gc.mem[gi] > kPlacerMemorySlack * c.device(d).memory) {  // the last device is full too
         d = static_cast<int>(std::min_element(used.begin(), used.end()) - used.begin());
       }
       group_dev[gi] = d;

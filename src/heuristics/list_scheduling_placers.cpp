@@ -13,7 +13,6 @@ namespace tessera::devices {
 
 namespace {
 
-constexpr double kMemorySlack = 0.9;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// Shared state of a list schedule: per-op device and finish time, per-device availability and
@@ -49,7 +48,7 @@ class Schedule {
     }
     const double need = group_mem_[g_.group(v)];
     for (int d = 0; d < D_; ++d)
-      if (used_[d] + need <= kMemorySlack * c_.device(d).memory) out.push_back(d);
+      if (used_[d] + need <= kPlacerMemorySlack * c_.device(d).memory) out.push_back(d);
     if (out.empty()) out.push_back(static_cast<int>(std::min_element(used_.begin(), used_.end()) - used_.begin()));
   }
 

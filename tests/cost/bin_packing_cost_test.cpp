@@ -5,16 +5,10 @@
 #include <functional>
 
 #include "tessera/core/random.h"
+#include "../problems/bin_packing_test_instance.h"
 
 namespace tessera::binpack {
 namespace {
-
-BinPackingInstance make(int64_t c, std::vector<int64_t> w) {
-  BinPackingInstance inst;
-  inst.capacity = c;
-  inst.weights = std::move(w);
-  return inst;
-}
 
 /// Exact optimum by enumeration (tiny instances only): reference for the bounds.
 int64_t brute_force_optimum(const BinPackingInstance& inst) {
@@ -42,24 +36,24 @@ int64_t brute_force_optimum(const BinPackingInstance& inst) {
 }
 
 TEST(BinPackingCost, L1HandComputed) {
-  EXPECT_EQ(lower_bound_l1(make(10, {6, 6, 6, 5, 5})), 3);
-  EXPECT_EQ(lower_bound_l1(make(10, {5, 5})), 1);
+  EXPECT_EQ(lower_bound_l1(make_instance(10, {6, 6, 6, 5, 5})), 3);
+  EXPECT_EQ(lower_bound_l1(make_instance(10, {5, 5})), 1);
 }
 
 TEST(BinPackingCost, L2HandComputed) {
   // K = 5: J1 = {6,6,6} (> c-K = 5) cannot share a bin with any item >= 5; the two 5s need a 4th bin.
-  EXPECT_EQ(lower_bound_l2(make(10, {6, 6, 6, 5, 5})), 4);
+  EXPECT_EQ(lower_bound_l2(make_instance(10, {6, 6, 6, 5, 5})), 4);
   // K = 0: four items above c/2 need four bins although L1 = 3.
-  EXPECT_EQ(lower_bound_l2(make(10, {6, 6, 6, 6})), 4);
+  EXPECT_EQ(lower_bound_l2(make_instance(10, {6, 6, 6, 6})), 4);
   // K = 0: |J2| = 3 (7s) with 9 free units; J3 = six 3s = 18 -> ceil(9/10) = 1 extra bin.
-  EXPECT_EQ(lower_bound_l2(make(10, {7, 7, 7, 3, 3, 3, 3, 3, 3})), 4);
-  EXPECT_EQ(lower_bound_l2(make(10, {5, 5, 5, 5})), 2);
+  EXPECT_EQ(lower_bound_l2(make_instance(10, {7, 7, 7, 3, 3, 3, 3, 3, 3})), 4);
+  EXPECT_EQ(lower_bound_l2(make_instance(10, {5, 5, 5, 5})), 2);
 }
 
 TEST(BinPackingCost, L2BetweenL1AndOptimumOnRandomInstances) {
   Rng rng(11);
   for (int t = 0; t < 200; ++t) {
-    auto inst = make(20, {});
+    auto inst = make_instance(20, {});
     int n = 2 + static_cast<int>(uniform_int(rng, 7));
     for (int j = 0; j < n; ++j) inst.weights.push_back(1 + uniform_int(rng, 20));
     int64_t l1 = lower_bound_l1(inst), l2 = lower_bound_l2(inst), opt = brute_force_optimum(inst);
@@ -69,7 +63,7 @@ TEST(BinPackingCost, L2BetweenL1AndOptimumOnRandomInstances) {
 }
 
 TEST(BinPackingCost, FalkenauerFitness) {
-  auto inst = make(10, {10, 5});
+  auto inst = make_instance(10, {10, 5});
   Packing p{{0, 1}, {10, 5}};
   EXPECT_DOUBLE_EQ(falkenauer_fitness(inst, p), (1.0 + 0.25) / 2);
 }

@@ -9,7 +9,7 @@
 namespace tessera::devices {
 namespace {
 
-Rl2017Options quick(int iterations) {
+Rl2017Options quick_rl2017(int iterations) {
   Rl2017Options o;
   o.iterations = iterations;
   o.samples = 8;
@@ -27,7 +27,7 @@ class Rl2017TrainerTest : public ::testing::Test {
 };
 
 TEST_F(Rl2017TrainerTest, RewardRisesAndBestBeatsOneDevice) {
-  Rl2017Trainer t(task(), quick(20));
+  Rl2017Trainer t(task(), quick_rl2017(20));
   t.train();
   Json rows = t.log().to_json();
   ASSERT_EQ(rows.size(), 20u);
@@ -43,9 +43,9 @@ TEST_F(Rl2017TrainerTest, RewardRisesAndBestBeatsOneDevice) {
 
 TEST_F(Rl2017TrainerTest, ResumeEqualsAStraightRun) {
   auto dir = testing::scratch_dir();
-  Rl2017Trainer straight(task(), quick(4));
+  Rl2017Trainer straight(task(), quick_rl2017(4));
   straight.train();
-  auto o = quick(2);
+  auto o = quick_rl2017(2);
   o.checkpoint = dir + "/rl.pt";
   Rl2017Trainer(task(), o).train();
   o.iterations = 4;
@@ -69,25 +69,25 @@ TEST_F(Rl2017TrainerTest, ResumeEqualsAStraightRun) {
 
 TEST_F(Rl2017TrainerTest, ModelForAnotherDeviceCountIsRefused) {
   auto dir = testing::scratch_dir();
-  Rl2017Trainer t(task(), quick(1));
+  Rl2017Trainer t(task(), quick_rl2017(1));
   t.train();
   t.save(dir + "/rl.pt");
   Cluster four = cluster_preset("p100x4");
   try {
-    Rl2017Trainer other({"two_branches", &graph, &four}, quick(1), dir + "/rl.pt");
+    Rl2017Trainer other({"two_branches", &graph, &four}, quick_rl2017(1), dir + "/rl.pt");
     FAIL() << "a 2-device model was accepted for 4 devices";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("2 devices"), std::string::npos);
   }
   // The same device count warm-starts fine.
-  EXPECT_NO_THROW(Rl2017Trainer(task(), quick(1), dir + "/rl.pt"));
+  EXPECT_NO_THROW(Rl2017Trainer(task(), quick_rl2017(1), dir + "/rl.pt"));
 }
 
 TEST_F(Rl2017TrainerTest, BadOptionsAreUsageErrors) {
-  auto o = quick(1);
+  auto o = quick_rl2017(1);
   o.samples = 0;
   EXPECT_THROW(Rl2017Trainer(task(), o), UsageError);
-  o = quick(1);
+  o = quick_rl2017(1);
   o.resume = true;
   EXPECT_THROW(Rl2017Trainer(task(), o), UsageError);
 }

@@ -4,28 +4,21 @@
 
 #include "tessera/core/error.h"
 #include "tessera/problems/bin_packing_generator.h"
+#include "../problems/bin_packing_test_instance.h"
 
 namespace tessera::binpack {
 namespace {
 
-BinPackingInstance make(int64_t c, std::vector<int64_t> w) {
-  BinPackingInstance inst;
-  inst.name = "hand";
-  inst.capacity = c;
-  inst.weights = std::move(w);
-  return inst;
-}
-
 TEST(BinPackingInstance, Validate) {
-  EXPECT_NO_THROW(make(10, {1, 10}).validate());
-  EXPECT_THROW(make(10, {}).validate(), InputError);
-  EXPECT_THROW(make(10, {0}).validate(), InputError);
-  EXPECT_THROW(make(10, {11}).validate(), InputError);
-  EXPECT_THROW(make(0, {1}).validate(), InputError);
+  EXPECT_NO_THROW(make_instance(10, {1, 10}).validate());
+  EXPECT_THROW(make_instance(10, {}).validate(), InputError);
+  EXPECT_THROW(make_instance(10, {0}).validate(), InputError);
+  EXPECT_THROW(make_instance(10, {11}).validate(), InputError);
+  EXPECT_THROW(make_instance(0, {1}).validate(), InputError);
 }
 
 TEST(BinPackingInstance, PackingFromAssignmentRenumbers) {
-  auto inst = make(10, {3, 4, 5});
+  auto inst = make_instance(10, {3, 4, 5});
   Packing p = packing_from_assignment(inst, {7, 2, 7});
   EXPECT_EQ(p.bin_of, (std::vector<int32_t>{0, 1, 0}));
   EXPECT_EQ(p.loads, (std::vector<int64_t>{8, 4}));
@@ -34,7 +27,7 @@ TEST(BinPackingInstance, PackingFromAssignmentRenumbers) {
 }
 
 TEST(BinPackingInstance, CheckPackingFindsViolations) {
-  auto inst = make(10, {6, 5});
+  auto inst = make_instance(10, {6, 5});
   EXPECT_NE(check_packing(inst, Packing{{0, 0}, {11}}), "");        // over capacity
   EXPECT_NE(check_packing(inst, Packing{{0, 1}, {6, 4}}), "");       // wrong load
   EXPECT_NE(check_packing(inst, Packing{{0, 2}, {6, 5}}), "");       // bin out of range

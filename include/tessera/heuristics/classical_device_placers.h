@@ -27,6 +27,9 @@
 
 namespace tessera::devices {
 
+/// The memory-aware placers fill a device up to this fraction of its memory before moving on.
+inline constexpr double kPlacerMemorySlack = 0.9;
+
 std::unique_ptr<Placer> make_single_placer();
 std::unique_ptr<Placer> make_expert_placer();
 std::unique_ptr<Placer> make_rule_expert_placer();
