@@ -28,9 +28,14 @@ const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_grou
 // are nearly free at equal wall-clock and cut the variance of the per-group credit assignment (stop 17:
 // 256 beats 8 on inception_v3 and MSR, docs/notes/devices_rl.md). Training from scratch keeps 8.
 constexpr int kGdpFinetuneSamples = 256;
+// Decisions each fine-tuning sample re-places at random (GdpTrainOptions::exploration). The pre-trained
+// policy is nearly deterministic, so without it the 256 samples are alike and PPO often stays in the
+// zero-shot basin (stop 20: inception_v3 seed 2 0.3754 -> 0.3231, MSR 0.3655 -> 0.3510 at seed 1,
+// docs/notes/devices_rl.md). Training from scratch samples a high-entropy policy and keeps 0.
+constexpr double kGdpFinetuneExploration = 2.0;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
-                                           "self_imitation", "self_imitation_steps",
+                                           "self_imitation", "self_imitation_steps", "exploration",
                                            "checkpoint",    "resume",        "log",
                                            "refine",        "refine_iterations", "refine_block_moves",
                                            "memory_repair"};
@@ -193,6 +198,7 @@ class GdpPlacer : public Placer {
     o.reward = extra_value(x, "reward", o.reward, name());
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
+    o.exploration = extra_value(x, "exploration", scratch ? 0.0 : kGdpFinetuneExploration, name());
     const RefineSettings refine = refine_settings(x, options, name());
     apply_run_options(o, x, options, refine, name());
 
@@ -236,6 +242,7 @@ class GdpPlacer : public Placer {
       auto input = op_graph_tensors(graph, cluster_context(graph, cluster));
       auto logits = decision_logits(policy->forward(input, cluster.num_devices()), input, o.group_actions);
       inference_seconds = inference.seconds();
+      p.info["decisions"] = logits.size(0);
       Rng rng(derive_seed(options.seed, 99));
       auto [actions, lp] = sample_placements(logits, 1 + zero_shot_samples, rng, true);
       (void)lp;

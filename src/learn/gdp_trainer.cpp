@@ -39,6 +39,7 @@ void GdpTrainOptions::validate() const {
   if (self_imitation < 0) throw UsageError("gdp: self_imitation must be >= 0");
   if (self_imitation_steps < 1) throw UsageError("gdp: self_imitation_steps must be >= 1");
   if (memory_repair < 0) throw UsageError("gdp: memory_repair must be >= 0");
+  if (!(exploration >= 0)) throw UsageError("gdp: exploration must be >= 0 (decisions re-placed per sample)");
   if (reward != "linear" && reward != "sqrt" && reward != "log")
     throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
@@ -141,7 +142,7 @@ std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows)
 }
 
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
-                                                         bool first_greedy) {
+                                                         bool first_greedy, double exploration) {
   torch::NoGradGuard guard;
   auto logp = torch::log_softmax(logits.to(torch::kFloat64), 1).contiguous();
   const int64_t n = logp.size(0), D = logp.size(1);
@@ -156,11 +157,13 @@ std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& l
       if (k == 0 && first_greedy) {
         for (int64_t d = 1; d < D; ++d)
           if (la[v][d] > la[v][a]) a = d;
+      } else if (exploration > 0 && uniform01(rng) < exploration) {
+        a = uniform_int(rng, D);
       } else {
         a = sample_categorical(D, uniform01(rng), [&](int64_t d) { return std::exp(la[v][d]); });
       }
       aa[k][v] = a;
-      lpa[k] += la[v][a];
+      lpa[k] += exploration > 0 ? std::log((1 - exploration) * std::exp(la[v][a]) + exploration / D) : la[v][a];
     }
   return {actions, lp.to(torch::kFloat32)};
 }
@@ -245,7 +248,8 @@ void GdpTrainer::train() {
       for (size_t t = 0; t < T; ++t) {
         Rng rng(derive_seed(options_.seed, static_cast<uint64_t>(iteration_) * 65536 + t));
         auto logits = task_logits(t);
-        std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false);
+        const double eps = std::min(0.5, options_.exploration / static_cast<double>(logits.size(0)));
+        std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false, eps);
         if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(logits.size(0));
       }
     }

@@ -124,6 +124,46 @@ TEST_F(GdpTrainerTest, SelfImitationMakesTheBestPlacementTheGreedyOne) {
   }
 }
 
+TEST(GdpSampling, ExplorationMixesInUniformDecisionsWithTheMixtureLogProbability) {
+  // A saturated policy: device 0 for every decision.
+  const int64_t m = 4000, D = 4, K = 4;
+  auto logits = torch::zeros({m, D});
+  logits.select(1, 0).fill_(20.0);
+  Rng rng(7);
+  auto [plain, plain_lp] = sample_placements(logits, K, rng, false);
+  EXPECT_EQ(plain.count_nonzero().item<int64_t>(), 0);
+  const double eps = 0.2;
+  auto [actions, lp] = sample_placements(logits, K, rng, /*first_greedy=*/true, eps);
+  EXPECT_EQ(actions[0].count_nonzero().item<int64_t>(), 0);  // the greedy sample stays greedy
+  auto logp = torch::log_softmax(logits.to(torch::kFloat64), 1);
+  for (int64_t k = 1; k < K; ++k) {
+    // About ε (D - 1) / D of the decisions leave device 0.
+    const double moved = actions[k].count_nonzero().item<int64_t>() / static_cast<double>(m);
+    EXPECT_NEAR(moved, eps * (D - 1) / D, 0.025) << k;
+    // The log-probability is the behaviour policy's: Σ log((1 - ε) π(a) + ε / D).
+    double expected = 0;
+    for (int64_t v = 0; v < m; ++v) {
+      const int64_t a = actions[k][v].item<int64_t>();
+      expected += std::log((1 - eps) * std::exp(logp[v][a].item<double>()) + eps / D);
+    }
+    EXPECT_NEAR(lp[k].item<double>(), expected, 1e-3 * std::abs(expected)) << k;
+  }
+}
+
+TEST_F(GdpTrainerTest, ExplorationTrainsAndOutOfRangeValuesAreRefused) {
+  auto o = quick(3);
+  o.exploration = 2.0;  // decisions re-placed per sample
+  GdpTrainer t(small_policy(), tasks(), o);
+  t.train();
+  EXPECT_EQ(t.evaluations(), 3 * 8);
+  EXPECT_FALSE(t.best()[0].placement.empty());
+  for (double bad : {-0.1, std::nan("")}) {
+    auto b = quick(1);
+    b.exploration = bad;
+    EXPECT_THROW(GdpTrainer(small_policy(), tasks(), b), UsageError) << bad;
+  }
+}
+
 TEST(GdpGroupActions, GroupLogitsAreTheMeanOfTheGroupsOps) {
   nn::OpGraphTensors in;
   in.group = torch::tensor(std::vector<int64_t>{0, 1, 0, 2, 1}, torch::kInt64);

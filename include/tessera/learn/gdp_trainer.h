@@ -80,6 +80,12 @@ struct GdpTrainOptions {
   /// heuristics/classical_device_placers.h; 0 = off). The sample's reward is that of the repaired
   /// placement (the repair is part of the environment), and each round costs one simulator evaluation.
   int memory_repair = 0;
+  /// Exploration while training: each sample re-places about this many decisions (groups or ops) at
+  /// random, i.e. every decision comes from the behaviour policy (1 − ε)·π + ε·uniform with
+  /// ε = min(0.5, exploration / decisions) per task, and the PPO ratio is π/μ (0 = sample π). A
+  /// pre-trained policy is nearly deterministic on many graphs (≈ 0.05 nats per decision): its samples
+  /// are all alike and PPO gets no signal from them.
+  double exploration = 0;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -137,9 +143,11 @@ inline torch::Tensor decision_logits(const torch::Tensor& op_logits, const nn::O
 std::vector<int> placement_from_decisions(const torch::Tensor& row, const DeviceGraph& graph, bool group_actions);
 
 /// Samples K placements from decision logits [m, D] (per group or per op) with rng (greedy = argmax as
-/// sample 0 when set). Returns actions [K, m] (int64) and their summed log-probabilities [K].
+/// sample 0 when set). With exploration ε > 0 each decision comes from the mixture (1 − ε)·π + ε·uniform,
+/// and the log-probabilities are the mixture's (the behaviour policy's, for the PPO ratio).
+/// Returns actions [K, m] (int64) and their summed log-probabilities [K].
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
-                                                         bool first_greedy);
+                                                         bool first_greedy, double exploration = 0);
 
 class GdpTrainer {
  public:
