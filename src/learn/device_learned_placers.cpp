@@ -35,7 +35,7 @@ constexpr int kGdpFinetuneSamples = 256;
 constexpr double kGdpFinetuneExploration = 2.0;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
-                                           "self_imitation", "self_imitation_steps", "exploration",
+                                           "self_imitation", "self_imitation_steps", "exploration", "block_exploration",
                                            "checkpoint",    "resume",        "log",
                                            "refine",        "refine_iterations", "refine_block_moves",
                                            "memory_repair"};
@@ -199,6 +199,7 @@ class GdpPlacer : public Placer {
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
     o.exploration = extra_value(x, "exploration", scratch ? 0.0 : kGdpFinetuneExploration, name());
+    o.block_exploration = extra_value(x, "block_exploration", 0.0, name());
     const RefineSettings refine = refine_settings(x, options, name());
     apply_run_options(o, x, options, refine, name());
 

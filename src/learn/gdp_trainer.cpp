@@ -40,6 +40,8 @@ void GdpTrainOptions::validate() const {
   if (self_imitation_steps < 1) throw UsageError("gdp: self_imitation_steps must be >= 1");
   if (memory_repair < 0) throw UsageError("gdp: memory_repair must be >= 0");
   if (!(exploration >= 0)) throw UsageError("gdp: exploration must be >= 0 (decisions re-placed per sample)");
+  if (!(block_exploration >= 0 && block_exploration < 1))
+    throw UsageError("gdp: block_exploration must be in [0, 1) (share of samples with one block re-placed)");
   if (reward != "linear" && reward != "sqrt" && reward != "log")
     throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
@@ -168,6 +170,34 @@ std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& l
   return {actions, lp.to(torch::kFloat32)};
 }
 
+void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torch::Tensor& logits, double exploration,
+                    double block_exploration, Rng& rng) {
+  torch::NoGradGuard guard;
+  const int64_t m = logits.size(0), D = logits.size(1), K = actions.size(0);
+  auto logp = torch::log_softmax(logits.to(torch::kFloat64), 1).contiguous();
+  auto la = logp.accessor<double, 2>();
+  auto aa = actions.accessor<int64_t, 2>();
+  auto lpa = log_probs.accessor<float, 1>();
+  const int64_t max_block = std::min<int64_t>(kMaxExplorationBlock, m);
+  auto log_mu = [&](int64_t v, int64_t a) {
+    return exploration > 0 ? std::log((1 - exploration) * std::exp(la[v][a]) + exploration / D) : la[v][a];
+  };
+  for (int64_t k = 0; k < K; ++k) {
+    int64_t begin = 0, end = 0;  // the block, empty when this sample keeps its decisions
+    double lp = std::log(1 - block_exploration);
+    if (uniform01(rng) < block_exploration) {
+      begin = uniform_int(rng, m);
+      end = std::min(m, begin + 1 + uniform_int(rng, max_block));
+      const int64_t d = uniform_int(rng, D);
+      for (int64_t v = begin; v < end; ++v) aa[k][v] = d;
+      lp = std::log(block_exploration / (static_cast<double>(m) * max_block * D));
+    }
+    for (int64_t v = 0; v < m; ++v)
+      if (v < begin || v >= end) lp += log_mu(v, aa[k][v]);
+    lpa[k] = static_cast<float>(lp);
+  }
+}
+
 GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, GdpTrainOptions options,
                        int64_t max_ops)
     : policy_(std::move(policy)),
@@ -250,6 +280,8 @@ void GdpTrainer::train() {
         auto logits = task_logits(t);
         const double eps = std::min(0.5, options_.exploration / static_cast<double>(logits.size(0)));
         std::tie(actions[t], old_lp[t]) = sample_placements(logits, K, rng, false, eps);
+        if (options_.block_exploration > 0)
+          explore_blocks(actions[t], old_lp[t], logits, eps, options_.block_exploration, rng);
         if (options_.mean_log_prob) old_lp[t] = old_lp[t] / static_cast<double>(logits.size(0));
       }
     }

@@ -150,6 +150,37 @@ TEST(GdpSampling, ExplorationMixesInUniformDecisionsWithTheMixtureLogProbability
   }
 }
 
+TEST(GdpSampling, BlockExplorationMovesOneRunOfDecisionsToOneDevice) {
+  const int64_t m = 300, D = 4, K = 32;
+  auto logits = torch::zeros({m, D});
+  logits.select(1, 0).fill_(20.0);  // saturated on device 0
+  Rng rng(3);
+  auto [actions, lp] = sample_placements(logits, K, rng, false);
+  explore_blocks(actions, lp, logits, 0.0, 0.0, rng);  // share 0: nothing moves
+  EXPECT_EQ(actions.count_nonzero().item<int64_t>(), 0);
+  auto logp = torch::log_softmax(logits.to(torch::kFloat64), 1);
+  EXPECT_NEAR(lp[0].item<double>(), logp.select(1, 0).sum().item<double>(), 1e-3);
+  explore_blocks(actions, lp, logits, 0.0, 0.999, rng);  // (almost) every sample moves one block
+  int moved = 0;
+  for (int64_t k = 0; k < K; ++k) {
+    std::vector<int64_t> off;
+    for (int64_t v = 0; v < m; ++v)
+      if (actions[k][v].item<int64_t>() != 0) off.push_back(v);
+    if (off.empty()) continue;  // the block went to device 0
+    ++moved;
+    // One contiguous run on one device, at most kMaxExplorationBlock long.
+    EXPECT_LE(static_cast<int64_t>(off.size()), kMaxExplorationBlock) << k;
+    EXPECT_EQ(off.back() - off.front() + 1, static_cast<int64_t>(off.size())) << k;
+    for (int64_t v : off) EXPECT_EQ(actions[k][v].item<int64_t>(), actions[k][off.front()].item<int64_t>());
+    // Its log-probability: the block component plus the decisions outside the block.
+    double outside = 0;
+    for (int64_t v = 0; v < m; ++v)
+      if (v < off.front() || v > off.back()) outside += logp[v][0].item<double>();
+    EXPECT_NEAR(lp[k].item<double>(), outside + std::log(0.999 / (m * kMaxExplorationBlock * D)), 1e-2) << k;
+  }
+  EXPECT_GE(moved, K / 2);  // 3 of 4 blocks pick a device other than 0
+}
+
 TEST_F(GdpTrainerTest, ExplorationTrainsAndOutOfRangeValuesAreRefused) {
   auto o = quick(3);
   o.exploration = 2.0;  // decisions re-placed per sample
@@ -161,7 +192,18 @@ TEST_F(GdpTrainerTest, ExplorationTrainsAndOutOfRangeValuesAreRefused) {
     auto b = quick(1);
     b.exploration = bad;
     EXPECT_THROW(GdpTrainer(small_policy(), tasks(), b), UsageError) << bad;
+    b.exploration = 0;
+    b.block_exploration = bad;
+    EXPECT_THROW(GdpTrainer(small_policy(), tasks(), b), UsageError) << bad;
   }
+  auto b = quick(1);
+  b.block_exploration = 1.0;  // a share of the samples: < 1
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), b), UsageError);
+  auto blocks = quick(3);
+  blocks.block_exploration = 0.5;
+  GdpTrainer tb(small_policy(), tasks(), blocks);
+  tb.train();
+  EXPECT_EQ(tb.evaluations(), 3 * 8);
 }
 
 TEST(GdpGroupActions, GroupLogitsAreTheMeanOfTheGroupsOps) {

@@ -8,7 +8,8 @@
 // PlaceOptions::extra keys, checked per method (a key of the other method is a UsageError):
 //  both: "iterations", "samples", "learning_rate", "checkpoint", "resume", "log" (TrainingLog prefix);
 //  rl2017: "max_groups"; gdp: "scratch", "zero_shot_samples", "group_actions" (scratch only),
-//  "entropy_coef", "reward", "self_imitation", "self_imitation_steps", "exploration". See docs/devices_rl.md.
+//  "entropy_coef", "reward", "self_imitation", "self_imitation_steps", "exploration",
+//  "block_exploration". See docs/devices_rl.md.
 #include <string>
 
 #include "tessera/heuristics/device_placer.h"
