@@ -30,7 +30,7 @@ const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_grou
 constexpr int kGdpFinetuneSamples = 256;
 // Decisions each fine-tuning sample re-places at random (GdpTrainOptions::exploration). The pre-trained
 // policy is nearly deterministic, so without it the 256 samples are alike and PPO often stays in the
-// zero-shot basin (stop 20: inception_v3 seed 2 0.3754 -> 0.3231, MSR 0.3655 -> 0.3510 at seed 1,
+// zero-shot basin (stop 20: inception_v3 seed 2 0.3754 -> 0.3231, MSR seed 1 0.3655 -> 0.3513,
 // docs/notes/devices_rl.md). Training from scratch samples a high-entropy policy and keeps 0.
 constexpr double kGdpFinetuneExploration = 2.0;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
