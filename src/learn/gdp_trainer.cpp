@@ -178,7 +178,7 @@ void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torc
   auto la = logp.accessor<double, 2>();
   auto aa = actions.accessor<int64_t, 2>();
   auto lpa = log_probs.accessor<float, 1>();
-  const int64_t max_block = std::min<int64_t>(kMaxExplorationBlock, m);
+  const int64_t max_block = exploration_block_limit(m);
   auto log_mu = [&](int64_t v, int64_t a) {
     return exploration > 0 ? std::log((1 - exploration) * std::exp(la[v][a]) + exploration / D) : la[v][a];
   };

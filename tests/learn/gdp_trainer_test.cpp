@@ -168,17 +168,20 @@ TEST(GdpSampling, BlockExplorationMovesOneRunOfDecisionsToOneDevice) {
       if (actions[k][v].item<int64_t>() != 0) off.push_back(v);
     if (off.empty()) continue;  // the block went to device 0
     ++moved;
-    // One contiguous run on one device, at most kMaxExplorationBlock long.
-    EXPECT_LE(static_cast<int64_t>(off.size()), kMaxExplorationBlock) << k;
+    // One contiguous run on one device, at most an eighth of the decisions (300 / 8 = 37) long.
+    EXPECT_LE(static_cast<int64_t>(off.size()), exploration_block_limit(m)) << k;
     EXPECT_EQ(off.back() - off.front() + 1, static_cast<int64_t>(off.size())) << k;
     for (int64_t v : off) EXPECT_EQ(actions[k][v].item<int64_t>(), actions[k][off.front()].item<int64_t>());
     // Its log-probability: the block component plus the decisions outside the block.
     double outside = 0;
     for (int64_t v = 0; v < m; ++v)
       if (v < off.front() || v > off.back()) outside += logp[v][0].item<double>();
-    EXPECT_NEAR(lp[k].item<double>(), outside + std::log(0.999 / (m * kMaxExplorationBlock * D)), 1e-2) << k;
+    EXPECT_NEAR(lp[k].item<double>(), outside + std::log(0.999 / (m * exploration_block_limit(m) * D)), 1e-2) << k;
   }
   EXPECT_GE(moved, K / 2);  // 3 of 4 blocks pick a device other than 0
+  EXPECT_EQ(exploration_block_limit(300), 37);
+  EXPECT_EQ(exploration_block_limit(5000), kMaxExplorationBlock);
+  EXPECT_EQ(exploration_block_limit(3), 1);
 }
 
 TEST_F(GdpTrainerTest, ExplorationTrainsAndOutOfRangeValuesAreRefused) {

@@ -24,6 +24,7 @@
 // Optionally the policy first imitates teacher placements (imitate(): per-op cross-entropy), so that
 // PPO starts from a policy that already splits graphs the way a good classical placer does instead of
 // from a uniform one, whose samples scatter ops over all devices.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -87,11 +88,11 @@ struct GdpTrainOptions {
   /// are all alike and PPO gets no signal from them.
   double exploration = 0;
   /// Block exploration (off by default): this share of the training samples moves one run of up to
-  /// kMaxExplorationBlock consecutive decisions (groups in op order) to one random device, like the anneal
-  /// placer's block moves; the other decisions as above. The old log-probability of such a sample is
-  /// log(share / (decisions · block lengths · D)) + Σ log μ over the decisions outside the block (the
-  /// component that drew it), of the others log(1 − share) + Σ log μ. Stop 20: gnmt4 fine-tuned at 0.5
-  /// gives 0.0636–0.0637 (without: 0.0647–0.0648), MSR 0.3924 (0.3513), so it is an option only.
+  /// exploration_block_limit(decisions) consecutive decisions (groups in op order) to one random device,
+  /// like the anneal placer's block moves; the other decisions as above. The old log-probability of such
+  /// a sample is log(share / (decisions · block lengths · D)) + Σ log μ over the decisions outside the
+  /// block (the component that drew it), of the others log(1 − share) + Σ log μ. Stop 20 (60 s, 0.5):
+  /// gnmt4 fine-tuned 0.0636–0.0637 (without: 0.0647–0.0648), MSR 0.3476–0.3537; not benched yet.
   double block_exploration = 0;
   static learn::PpoOptions default_ppo();
   void validate() const;
@@ -156,8 +157,12 @@ std::vector<int> placement_from_decisions(const torch::Tensor& row, const Device
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
                                                          bool first_greedy, double exploration = 0);
 
-/// Longest run of consecutive decisions that block exploration moves together.
+/// Longest run of consecutive decisions that block exploration moves together: an eighth of the
+/// decisions, at most 64 (stop 20: with a flat 64, MSR's 96 groups got 0.3924; with 12, 0.3476).
 inline constexpr int64_t kMaxExplorationBlock = 64;
+inline int64_t exploration_block_limit(int64_t decisions) {
+  return std::max<int64_t>(1, std::min<int64_t>(kMaxExplorationBlock, decisions / 8));
+}
 
 /// Block exploration (GdpTrainOptions::block_exploration) applied to K samples drawn by
 /// sample_placements(logits, K, rng, false, exploration): each sample, with probability
