@@ -143,6 +143,11 @@ std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows)
   return trace;
 }
 
+/// Log-probability of an action under the behaviour policy (1 − ε)·π + ε·uniform over D devices.
+static double gdp_behaviour_log_prob(double log_pi, double exploration, int64_t D) {
+  return exploration > 0 ? std::log((1 - exploration) * std::exp(log_pi) + exploration / D) : log_pi;
+}
+
 std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& logits, int64_t K, Rng& rng,
                                                          bool first_greedy, double exploration) {
   torch::NoGradGuard guard;
@@ -165,7 +170,7 @@ std::pair<torch::Tensor, torch::Tensor> sample_placements(const torch::Tensor& l
         a = sample_categorical(D, uniform01(rng), [&](int64_t d) { return std::exp(la[v][d]); });
       }
       aa[k][v] = a;
-      lpa[k] += exploration > 0 ? std::log((1 - exploration) * std::exp(la[v][a]) + exploration / D) : la[v][a];
+      lpa[k] += gdp_behaviour_log_prob(la[v][a], exploration, D);
     }
   return {actions, lp.to(torch::kFloat32)};
 }
@@ -179,9 +184,6 @@ void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torc
   auto aa = actions.accessor<int64_t, 2>();
   auto lpa = log_probs.accessor<float, 1>();
   const int64_t max_block = exploration_block_limit(m);
-  auto log_mu = [&](int64_t v, int64_t a) {
-    return exploration > 0 ? std::log((1 - exploration) * std::exp(la[v][a]) + exploration / D) : la[v][a];
-  };
   for (int64_t k = 0; k < K; ++k) {
     int64_t begin = 0, end = 0;  // the block, empty when this sample keeps its decisions
     double lp = std::log(1 - block_exploration);
@@ -193,7 +195,7 @@ void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torc
       lp = std::log(block_exploration / (static_cast<double>(m) * max_block * D));
     }
     for (int64_t v = 0; v < m; ++v)
-      if (v < begin || v >= end) lp += log_mu(v, aa[k][v]);
+      if (v < begin || v >= end) lp += gdp_behaviour_log_prob(la[v][aa[k][v]], exploration, D);
     lpa[k] = static_cast<float>(lp);
   }
 }
