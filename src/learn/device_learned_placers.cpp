@@ -33,6 +33,11 @@ constexpr int kGdpFinetuneSamples = 256;
 // zero-shot basin (stop 20: inception_v3 seed 2 0.3754 -> 0.3231, MSR seed 1 0.3655 -> 0.3513,
 // docs/notes/devices_rl.md). Training from scratch samples a high-entropy policy and keeps 0.
 constexpr double kGdpFinetuneExploration = 2.0;
+// Share of fine-tuning samples that also move one run of consecutive groups to one device
+// (GdpTrainOptions::block_exploration). Per-decision exploration re-places scattered groups; a pipeline
+// boundary only moves when a whole run moves together, as in the anneal placer's block moves (stop 21 bench,
+// docs/notes/devices_rl.md). Training from scratch keeps 0.
+constexpr double kGdpFinetuneBlockExploration = 0.5;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
                                            "self_imitation", "self_imitation_steps", "exploration", "block_exploration",
@@ -199,7 +204,7 @@ class GdpPlacer : public Placer {
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
     o.exploration = extra_value(x, "exploration", scratch ? 0.0 : kGdpFinetuneExploration, name());
-    o.block_exploration = extra_value(x, "block_exploration", 0.0, name());
+    o.block_exploration = extra_value(x, "block_exploration", scratch ? 0.0 : kGdpFinetuneBlockExploration, name());
     const RefineSettings refine = refine_settings(x, options, name());
     apply_run_options(o, x, options, refine, name());
 
