@@ -1,6 +1,7 @@
 #include "tessera/learn/device_learned_placers.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -23,13 +24,18 @@ namespace {
 const std::vector<std::string> kRl2017Keys = {"iterations", "samples", "max_groups", "learning_rate",
                                               "checkpoint", "resume",  "log",        "refine",
                                               "refine_iterations", "refine_block_moves", "memory_repair"};
-// Placements sampled per PPO iteration when fine-tuning a pre-trained model. A simulator evaluation costs
-// well under a millisecond while one policy update costs tenths of a second, so many samples per update
-// are nearly free at equal wall-clock and cut the variance of the per-group credit assignment (stop 17:
-// 256 beats 8 on inception_v3 and MSR, docs/notes/devices_rl.md). Training from scratch keeps 8.
-constexpr int kGdpFinetuneSamples = 256;
+// Simulator evaluations per PPO iteration when fine-tuning a pre-trained model. A simulator evaluation
+// costs well under a millisecond while one policy update costs tenths of a second, so many samples per
+// update are nearly free at equal wall-clock and cut the variance of the per-group credit assignment
+// (stop 17: 256 samples beat 8 on inception_v3 and MSR). Out-of-memory samples cost several evaluations
+// each (memory repair), so the sample count is this budget over the evaluations per zero-shot sample:
+// 256 when the samples fit, about 85 when each needs three repair rounds (stop 21, with exploration: on
+// transformer b256, 256 samples leave about 33 iterations in a minute and reach 0.82; 85 samples reach
+// 0.73; inception_v3 b512 loses about 1 %, docs/notes/devices_rl.md). Training from scratch keeps 8.
+constexpr int kGdpFinetuneEvaluations = 256;
+constexpr int kGdpFinetuneMinSamples = 8;
 // Decisions each fine-tuning sample re-places at random (GdpTrainOptions::exploration). The pre-trained
-// policy is nearly deterministic, so without it the 256 samples are alike and PPO often stays in the
+// policy is nearly deterministic, so without it the samples are alike and PPO often stays in the
 // zero-shot basin (stop 20: inception_v3 seed 2 0.3754 -> 0.3231, MSR seed 1 0.3655 -> 0.3513,
 // docs/notes/devices_rl.md). Training from scratch samples a high-entropy policy and keeps 0.
 constexpr double kGdpFinetuneExploration = 2.0;
@@ -197,7 +203,9 @@ class GdpPlacer : public Placer {
     if (zero_shot_samples < 0) throw UsageError("gdp: zero_shot_samples must be >= 0");
     GdpTrainOptions o;
     o.iterations = scratch ? extra_value(x, "iterations", 40, name()) : options.finetune_steps;
-    o.samples = extra_value(x, "samples", scratch ? o.samples : kGdpFinetuneSamples, name());
+    // Fine-tuning without an explicit "samples": set from the zero-shot samples' cost below.
+    const bool derive_samples = !scratch && !x.contains("samples");
+    o.samples = extra_value(x, "samples", scratch ? o.samples : kGdpFinetuneEvaluations, name());
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
     o.reward = extra_value(x, "reward", o.reward, name());
@@ -282,6 +290,11 @@ class GdpPlacer : public Placer {
         }
       }
       p.info["memory_repaired_samples"] = repaired;
+      if (derive_samples) {
+        const double per_sample = static_cast<double>(evaluations) / static_cast<double>(K);
+        o.samples = std::clamp(static_cast<int>(std::lround(kGdpFinetuneEvaluations / per_sample)),
+                               kGdpFinetuneMinSamples, kGdpFinetuneEvaluations);
+      }
       p.info["zero_shot_step_time"] = best.step_time;
       p.info["zero_shot_feasible"] = best.feasible;
       p.info["greedy_step_time"] = results[0].step_time;
@@ -308,6 +321,7 @@ class GdpPlacer : public Placer {
       best.trace = std::move(trace);
       evaluations += trainer.evaluations();
       p.info["iterations"] = trainer.iteration();
+      p.info["samples_per_iteration"] = o.samples;
       p.info["memory_repaired_samples"] =
           p.info.value("memory_repaired_samples", int64_t{0}) + trainer.repaired_samples();
       best.reference = tb.reference;

@@ -1,5 +1,7 @@
 #include "tessera/learn/device_learned_placers.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "../testing.h"
@@ -82,6 +84,7 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   Placement tuned = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(tuned.info["mode"], "finetune");
   EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 + 2 * 256);  // fine-tuning samples 256 per iteration
+  EXPECT_EQ(tuned.info["samples_per_iteration"].get<int>(), 256);
   o.extra = {{"samples", 4}};
   Placement small = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(small.info["evaluations"].get<int64_t>(), 16 + 2 * 4);
@@ -94,6 +97,23 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   ASSERT_GE(tt.size(), zt.size());
   for (size_t i = 0; i < zt.size(); ++i) EXPECT_EQ(tt[i], zt[i]) << i;
   for (size_t i = zt.size(); i < tt.size(); ++i) EXPECT_GT(tt[i][0].get<int64_t>(), 16) << i;
+
+  // Where the graph does not fit on one device, the samples are repaired at several evaluations each, and
+  // fine-tuning samples fewer placements: 256 evaluations over the zero-shot cost per sample.
+  Cluster tight = cluster.with_memory(0.3e9);
+  o.extra = Json::object();
+  o.finetune_steps = 0;
+  const int64_t z = run_placer(*placer, graph, tight, o).info["evaluations"].get<int64_t>();
+  ASSERT_GT(z, 16) << "no zero-shot sample was repaired";
+  o.finetune_steps = 1;
+  Placement repaired = run_placer(*placer, graph, tight, o);
+  const int expected = static_cast<int>(std::lround(256.0 * 16 / static_cast<double>(z)));
+  EXPECT_LT(expected, 256);
+  EXPECT_EQ(repaired.info["samples_per_iteration"].get<int>(), expected);
+  EXPECT_GE(repaired.info["evaluations"].get<int64_t>(), z + expected);
+  o.extra = {{"samples", 4}};  // an explicit count is kept
+  EXPECT_EQ(run_placer(*placer, graph, tight, o).info["samples_per_iteration"].get<int>(), 4);
+  o.extra = Json::object();
 
   // A cluster with more devices than the model supports.
   Cluster eight = cluster_preset("p100x8");
