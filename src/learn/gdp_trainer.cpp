@@ -184,19 +184,23 @@ void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torc
   auto aa = actions.accessor<int64_t, 2>();
   auto lpa = log_probs.accessor<float, 1>();
   const int64_t max_block = exploration_block_limit(m);
+  const double keep_lp = std::log(1 - block_exploration);
+  const double block_lp = std::log(block_exploration / (static_cast<double>(m) * max_block * D));
   for (int64_t k = 0; k < K; ++k) {
-    int64_t begin = 0, end = 0;  // the block, empty when this sample keeps its decisions
-    double lp = std::log(1 - block_exploration);
-    if (uniform01(rng) < block_exploration) {
-      begin = uniform_int(rng, m);
-      end = std::min(m, begin + 1 + uniform_int(rng, max_block));
-      const int64_t d = uniform_int(rng, D);
-      for (int64_t v = begin; v < end; ++v) aa[k][v] = d;
-      lp = std::log(block_exploration / (static_cast<double>(m) * max_block * D));
+    if (uniform01(rng) >= block_exploration) {  // keeps its decisions
+      lpa[k] = static_cast<float>(lpa[k] + keep_lp);
+      continue;
     }
-    for (int64_t v = 0; v < m; ++v)
-      if (v < begin || v >= end) lp += gdp_behaviour_log_prob(la[v][aa[k][v]], exploration, D);
-    lpa[k] = static_cast<float>(lp);
+    const int64_t begin = uniform_int(rng, m);
+    const int64_t end = std::min(m, begin + 1 + uniform_int(rng, max_block));
+    const int64_t d = uniform_int(rng, D);
+    // The block's decisions leave the sum; the block component's probability replaces them.
+    double lp = lpa[k];
+    for (int64_t v = begin; v < end; ++v) {
+      lp -= gdp_behaviour_log_prob(la[v][aa[k][v]], exploration, D);
+      aa[k][v] = d;
+    }
+    lpa[k] = static_cast<float>(lp + block_lp);
   }
 }
 

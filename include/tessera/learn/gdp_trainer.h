@@ -87,12 +87,12 @@ struct GdpTrainOptions {
   /// pre-trained policy is nearly deterministic on many graphs (≈ 0.05 nats per decision): its samples
   /// are all alike and PPO gets no signal from them.
   double exploration = 0;
-  /// Block exploration (off by default): this share of the training samples moves one run of up to
+  /// Block exploration: this share of the training samples moves one run of up to
   /// exploration_block_limit(decisions) consecutive decisions (groups in op order) to one random device,
   /// like the anneal placer's block moves; the other decisions as above. The old log-probability of such
   /// a sample is log(share / (decisions · block lengths · D)) + Σ log μ over the decisions outside the
-  /// block (the component that drew it), of the others log(1 − share) + Σ log μ. Stop 20 (60 s, 0.5):
-  /// gnmt4 fine-tuned 0.0636–0.0637 (without: 0.0647–0.0648), MSR 0.3476–0.3537; not benched yet.
+  /// block (the component that drew it), of the others log(1 − share) + Σ log μ. 0 here; the gdp placer
+  /// fine-tunes with 0.5 (stop 21 bench: gnmt4 0.0648 → 0.0637, MSR 0.3601 → 0.3519, docs/notes/devices_rl.md).
   double block_exploration = 0;
   static learn::PpoOptions default_ppo();
   void validate() const;
@@ -167,7 +167,7 @@ inline int64_t exploration_block_limit(int64_t decisions) {
 /// Block exploration (GdpTrainOptions::block_exploration) applied to K samples drawn by
 /// sample_placements(logits, K, rng, false, exploration): each sample, with probability
 /// block_exploration, gets one block of decisions set to one device; every sample's log_probs entry
-/// becomes the sum of the behaviour log-probability described there.
+/// (sample_placements' sum for that exploration) becomes the behaviour log-probability described there.
 void explore_blocks(torch::Tensor& actions, torch::Tensor& log_probs, const torch::Tensor& logits, double exploration,
                     double block_exploration, Rng& rng);
 
