@@ -339,24 +339,34 @@ void GdpTrainer::train() {
     batch.old_log_prob = torch::cat(old_lp);
     batch.advantage = torch::tensor(adv);
     policy_->train();
+    // One gather per task over all its samples in the subset (a per-sample loop costs hundreds of small
+    // autograd nodes per gradient step, most of an iteration on graphs of a few hundred ops).
     auto evaluate = [&](const torch::Tensor& idx) {
       auto ia = idx.accessor<int64_t, 1>();
       const int64_t M = idx.size(0);
-      std::vector<torch::Tensor> lp(M), ent(M);
-      std::vector<std::vector<int64_t>> by_task(T);
-      for (int64_t j = 0; j < M; ++j) by_task[ia[j] / K].push_back(j);
+      std::vector<std::vector<int64_t>> rows(T), positions(T);
+      for (int64_t j = 0; j < M; ++j) {
+        rows[ia[j] / K].push_back(ia[j] % K);
+        positions[ia[j] / K].push_back(j);
+      }
+      std::vector<torch::Tensor> lp, ent;
+      std::vector<int64_t> order;  // subset position of each row of the concatenation
       for (size_t t = 0; t < T; ++t) {
-        if (by_task[t].empty()) continue;
+        if (rows[t].empty()) continue;
         auto logp = torch::log_softmax(task_logits(t), 1);
         auto entropy = -(logp.exp() * logp).sum(1).mean();
-        for (int64_t j : by_task[t]) {
-          int64_t k = ia[j] % K;
-          lp[j] = logp.gather(1, actions[t][k].unsqueeze(1)).sum();
-          if (options_.mean_log_prob) lp[j] = lp[j] / static_cast<double>(logp.size(0));
-          ent[j] = entropy;
-        }
+        auto chosen = actions[t].index_select(0, torch::tensor(rows[t], torch::kInt64));  // [M_t, m]
+        auto sample_lp = logp.gather(1, chosen.t()).sum(0);                             // [M_t]
+        if (options_.mean_log_prob) sample_lp = sample_lp / static_cast<double>(logp.size(0));
+        lp.push_back(sample_lp);
+        ent.push_back(entropy.expand({static_cast<int64_t>(rows[t].size())}));
+        order.insert(order.end(), positions[t].begin(), positions[t].end());
       }
-      return learn::PolicyEval{torch::stack(lp), torch::stack(ent), torch::Tensor()};
+      std::vector<int64_t> inverse(M);
+      for (int64_t r = 0; r < M; ++r) inverse[order[r]] = r;
+      auto back = torch::tensor(inverse, torch::kInt64);
+      return learn::PolicyEval{torch::cat(lp).index_select(0, back), torch::cat(ent).index_select(0, back),
+                               torch::Tensor()};
     };
     Rng ppo_rng(derive_seed(options_.seed ^ 0x5050, static_cast<uint64_t>(iteration_)));
     auto stats = ppo_.update(batch, evaluate, ppo_rng);
