@@ -47,6 +47,7 @@ constexpr double kGdpFinetuneBlockExploration = 0.5;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
                                            "self_imitation", "self_imitation_steps", "exploration", "block_exploration",
+                                           "ppo_epochs",
                                            "checkpoint",    "resume",        "log",
                                            "refine",        "refine_iterations", "refine_block_moves",
                                            "memory_repair"};
@@ -208,6 +209,8 @@ class GdpPlacer : public Placer {
     o.samples = extra_value(x, "samples", scratch ? o.samples : kGdpFinetuneEvaluations, name());
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
+    o.ppo.epochs = extra_value(x, "ppo_epochs", o.ppo.epochs, name());
+    if (o.ppo.epochs < 1) throw UsageError("gdp: --extra ppo_epochs must be >= 1");
     o.reward = extra_value(x, "reward", o.reward, name());
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());

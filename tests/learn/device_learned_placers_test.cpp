@@ -195,6 +195,8 @@ TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"scratch", true}, {"exploration", -1.0}};  // decisions re-placed per sample: >= 0
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"scratch", true}, {"ppo_epochs", 0}};  // gradient passes over each batch: >= 1
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"group_actions", false}};  // a pre-trained model keeps its decision unit
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   // A key of the other learned method is refused, not ignored.
