@@ -210,7 +210,6 @@ class GdpPlacer : public Placer {
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
     o.ppo.epochs = extra_value(x, "ppo_epochs", o.ppo.epochs, name());
-    if (o.ppo.epochs < 1) throw UsageError("gdp: --extra ppo_epochs must be >= 1");
     o.reward = extra_value(x, "reward", o.reward, name());
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());
