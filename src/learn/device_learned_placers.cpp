@@ -44,10 +44,18 @@ constexpr double kGdpFinetuneExploration = 2.0;
 // boundary only moves when a whole run moves together, as in the anneal placer's block moves (stop 21 bench,
 // docs/notes/devices_rl.md). Training from scratch keeps 0.
 constexpr double kGdpFinetuneBlockExploration = 0.5;
+// Fine-tuning learns a table of per-decision logit offsets on top of the frozen pre-trained network
+// (GdpTrainOptions::adapter_lr, freeze_network) instead of updating the network. The network's forward and
+// backward passes were most of an iteration (stop 22: MSR 43 of about 60 ms); without them an iteration is
+// sampling and simulation, so a minute holds 2.5-4x as many. Stop 23 (60 s, seeds 1-3, medians): inception_v3
+// 0.3263 -> 0.3198, transformer 0.1089 -> 0.1040, MSR 0.3511 -> 0.3490, inception_v3 b512 2.8362 -> 2.6435,
+// transformer b256 0.7381 -> 0.7077; learning rates 0.05, 0.3 and 1 were no better (docs/notes/devices_rl.md).
+// Training from scratch trains the network and has no table.
+constexpr double kGdpFinetuneAdapterLr = 0.1;
 const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zero_shot_samples", "scratch",
                                            "group_actions", "learning_rate", "entropy_coef",     "reward",
                                            "self_imitation", "self_imitation_steps", "exploration", "block_exploration",
-                                           "ppo_epochs",
+                                           "ppo_epochs", "adapter_lr", "freeze_network",
                                            "checkpoint",    "resume",        "log",
                                            "refine",        "refine_iterations", "refine_block_moves",
                                            "memory_repair"};
@@ -210,6 +218,8 @@ class GdpPlacer : public Placer {
     o.ppo.learning_rate = extra_value(x, "learning_rate", o.ppo.learning_rate, name());
     o.ppo.entropy_coef = extra_value(x, "entropy_coef", o.ppo.entropy_coef, name());
     o.ppo.epochs = extra_value(x, "ppo_epochs", o.ppo.epochs, name());
+    o.adapter_lr = extra_value(x, "adapter_lr", scratch ? 0.0 : kGdpFinetuneAdapterLr, name());
+    o.freeze_network = extra_value(x, "freeze_network", !scratch && o.adapter_lr > 0, name());
     o.reward = extra_value(x, "reward", o.reward, name());
     o.self_imitation = extra_value(x, "self_imitation", o.self_imitation, name());
     o.self_imitation_steps = extra_value(x, "self_imitation_steps", o.self_imitation_steps, name());

@@ -42,6 +42,10 @@ void GdpTrainOptions::validate() const {
   if (!(exploration >= 0)) throw UsageError("gdp: exploration must be >= 0 (decisions re-placed per sample)");
   if (!(block_exploration >= 0 && block_exploration < 1))
     throw UsageError("gdp: block_exploration must be in [0, 1) (share of samples with one block re-placed)");
+  if (!(adapter_lr >= 0 && std::isfinite(adapter_lr)))
+    throw UsageError("gdp: adapter_lr must be >= 0 (learning rate of the per-decision logit table; 0 = no table)");
+  if (freeze_network && adapter_lr == 0)
+    throw UsageError("gdp: freeze_network needs adapter_lr > 0 (with a frozen network only the table can learn)");
   if (reward != "linear" && reward != "sqrt" && reward != "log")
     throw UsageError("gdp: reward must be linear, sqrt or log (got \"" + reward + "\")");
   ppo.validate();
@@ -210,7 +214,6 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
       tasks_(std::move(tasks)),
       options_(std::move(options)),
       max_ops_(max_ops),
-      ppo_(policy_->parameters(), options_.ppo),
       log_(options_.log_prefix) {
   options_.validate();
   if (tasks_.empty()) throw UsageError("gdp: no training graphs");
@@ -232,12 +235,33 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
     best_.push_back(b);
   }
   task_evaluations_.assign(tasks_.size(), 0);
+  std::vector<torch::Tensor> params;
+  if (!options_.freeze_network) params = policy_->parameters();
+  if (options_.adapter_lr > 0) {
+    adapter_scale_ = options_.adapter_lr / options_.ppo.learning_rate;
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      const int64_t m = options_.group_actions ? inputs_[t].num_groups : tasks_[t].graph->num_ops();
+      adapter_.push_back(torch::zeros({m, static_cast<int64_t>(tasks_[t].cluster->num_devices())}).requires_grad_(true));
+      params.push_back(adapter_.back());
+    }
+  }
+  ppo_ = std::make_unique<learn::PpoTrainer>(params, options_.ppo);
   if (options_.resume && std::filesystem::exists(options_.checkpoint)) restore(options_.checkpoint);
+  if (options_.freeze_network) {  // after a resume: the network's logits are those of the checkpoint's network
+    torch::NoGradGuard guard;
+    policy_->eval();
+    for (size_t t = 0; t < tasks_.size(); ++t)
+      frozen_logits_.push_back(decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()),
+                                               inputs_[t], options_.group_actions));
+  }
 }
 
 torch::Tensor GdpTrainer::task_logits(size_t t) {
-  return decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()), inputs_[t],
-                         options_.group_actions);
+  torch::Tensor logits = options_.freeze_network
+                             ? frozen_logits_[t]
+                             : decision_logits(policy_->forward(inputs_[t], tasks_[t].cluster->num_devices()),
+                                               inputs_[t], options_.group_actions);
+  return adapter_.empty() ? logits : logits + adapter_scale_ * adapter_[t];
 }
 
 void GdpTrainer::record(size_t t, const std::vector<int>& placement, double score, double step_time, bool feasible) {
@@ -369,7 +393,7 @@ void GdpTrainer::train() {
                                torch::Tensor()};
     };
     Rng ppo_rng(derive_seed(options_.seed ^ 0x5050, static_cast<uint64_t>(iteration_)));
-    auto stats = ppo_.update(batch, evaluate, ppo_rng);
+    auto stats = ppo_->update(batch, evaluate, ppo_rng);
     if (options_.self_imitation > 0) {
       std::vector<torch::Tensor> targets(T);
       for (size_t t = 0; t < T; ++t)
@@ -404,7 +428,7 @@ torch::Tensor GdpTrainer::decision_targets(size_t t, const std::vector<int>& pla
 }
 
 double GdpTrainer::imitation_step(const std::vector<torch::Tensor>& targets, double weight) {
-  auto& opt = ppo_.optimizer();
+  auto& opt = ppo_->optimizer();
   policy_->train();
   opt.zero_grad();
   torch::Tensor loss = torch::zeros({});
@@ -456,15 +480,33 @@ void GdpTrainer::save(const std::string& path) {
   }
   meta["state"] = {{"iteration", iteration_}, {"evaluations", evaluations_}, {"wall_s", wall_offset_},
                    {"seed", options_.seed}, {"log", log_.to_json()}, {"best", best}};
-  learn::save_checkpoint(path, *policy_, meta, &ppo_.optimizer());
+  // The adapter's table (floats, exact through JSON's doubles) and the settings a resume must match: they
+  // decide which tensors the optimizer state belongs to.
+  Json adapter = Json::array();
+  for (const auto& a : adapter_) {
+    auto c = a.detach().contiguous();
+    adapter.push_back(std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel()));
+  }
+  meta["state"]["adapter"] = {{"learning_rate", options_.adapter_lr}, {"freeze_network", options_.freeze_network},
+                              {"tables", adapter}};
+  learn::save_checkpoint(path, *policy_, meta, &ppo_->optimizer());
 }
 
 void GdpTrainer::restore(const std::string& path) {
   Json meta;
   nn::GdpPolicy loaded = load_gdp_model(path, &meta);
   (void)loaded;
-  learn::load_checkpoint(path, *policy_, &ppo_.optimizer());
   if (!meta.contains("state")) throw InputError(path, 0, "model file holds no training state to resume from");
+  // Checkpoints written before the adapter existed have none: adapter_lr 0, network trained.
+  const Json adapter = meta["state"].value("adapter", Json::object());
+  const double lr = adapter.value("learning_rate", 0.0);
+  const bool frozen = adapter.value("freeze_network", false);
+  if ((lr > 0) != (options_.adapter_lr > 0) || frozen != options_.freeze_network)
+    throw InputError(path, 0,
+                     fmt::format("checkpoint was written with adapter_lr {:g} and freeze_network {}, this run has "
+                                 "adapter_lr {:g} and freeze_network {}; delete the checkpoint or match the settings",
+                                 lr, frozen, options_.adapter_lr, options_.freeze_network));
+  learn::load_checkpoint(path, *policy_, &ppo_->optimizer());
   if (gdp_group_actions(meta) != options_.group_actions)
     throw InputError(path, 0, std::string("checkpoint decides per ") + (gdp_group_actions(meta) ? "group" : "op") +
                                   " but this run decides per " + (options_.group_actions ? "group" : "op") +
@@ -490,6 +532,18 @@ void GdpTrainer::restore(const std::string& path) {
       b.trace = best[t].contains("trace") ? improvement_trace_from_json(best[t]["trace"])
                                           : std::vector<TaskBest::Improvement>{};  // written before stop 18
       task_evaluations_[t] = best[t].at("evaluations");
+    }
+    if (!adapter_.empty()) {
+      const Json& tables = s.at("adapter").at("tables");
+      if (tables.size() != adapter_.size()) throw InputError(path, 0, "checkpoint adapter has the wrong task count");
+      for (size_t t = 0; t < adapter_.size(); ++t) {
+        const auto values = tables[t].get<std::vector<float>>();
+        if (static_cast<int64_t>(values.size()) != adapter_[t].numel())
+          throw InputError(path, 0, fmt::format("checkpoint adapter of task '{}' has {} values, this run needs {}",
+                                                tasks_[t].name, values.size(), adapter_[t].numel()));
+        torch::NoGradGuard guard;
+        adapter_[t].copy_(torch::tensor(values).view_as(adapter_[t]));
+      }
     }
     iteration_ = s.at("iteration");
     evaluations_ = s.at("evaluations");

@@ -197,6 +197,10 @@ TEST_F(LearnedPlacersTest, BadModelFileAndExtraOptionsAreClearErrors) {
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"scratch", true}, {"ppo_epochs", 0}};  // gradient passes over each batch: >= 1
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"scratch", true}, {"adapter_lr", -0.1}};  // the logit table's learning rate: >= 0
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+  o.extra = {{"scratch", true}, {"freeze_network", true}};  // a frozen network needs the table (scratch: none)
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   o.extra = {{"group_actions", false}};  // a pre-trained model keeps its decision unit
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
   // A key of the other learned method is refused, not ignored.

@@ -318,6 +318,72 @@ TEST_F(GdpTrainerTest, ResumeAfterInterruptionEqualsAStraightRun) {
   }
 }
 
+GdpTrainOptions with_adapter(int iterations) {
+  auto o = quick(iterations);
+  o.adapter_lr = 0.3;
+  o.freeze_network = true;
+  return o;
+}
+
+TEST_F(GdpTrainerTest, AdapterLearnsOnAFrozenNetwork) {
+  GdpTrainer t(small_policy(), tasks(), with_adapter(20));
+  t.train();
+  Json rows = t.log().to_json();
+  EXPECT_LT(rows[19]["mean_score_ratio"].get<double>(), rows[0]["mean_score_ratio"].get<double>() - 0.05)
+      << "mean sampled step time did not fall";
+  EXPECT_LT(t.best()[0].score / t.best()[0].reference, 0.7);  // the branches split
+  auto untouched = small_policy();
+  EXPECT_TRUE(same_parameters(t.policy(), untouched)) << "the frozen network changed";
+  // Trained together, the network changes too.
+  auto o = with_adapter(3);
+  o.freeze_network = false;
+  GdpTrainer both(small_policy(), tasks(), o);
+  both.train();
+  EXPECT_FALSE(same_parameters(both.policy(), untouched));
+}
+
+TEST_F(GdpTrainerTest, ResumeWithAnAdapterEqualsAStraightRun) {
+  auto dir = testing::scratch_dir();
+  GdpTrainer straight(small_policy(), tasks(), with_adapter(6));
+  straight.train();
+  auto o = with_adapter(3);
+  o.checkpoint = dir + "/ck.pt";
+  o.checkpoint_every = 1;
+  GdpTrainer(small_policy(), tasks(), o).train();
+  o.iterations = 6;
+  o.resume = true;
+  GdpTrainer resumed(small_policy(99), tasks(), o);  // the network comes from the checkpoint
+  resumed.train();
+  EXPECT_EQ(resumed.evaluations(), straight.evaluations());
+  EXPECT_EQ(resumed.best()[0].placement, straight.best()[0].placement);
+  expect_same_trace(resumed.best()[0].trace, straight.best()[0].trace);
+  Json a = straight.log().to_json(), b = resumed.log().to_json();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_DOUBLE_EQ(a[i]["reward"].get<double>(), b[i]["reward"].get<double>());
+}
+
+TEST_F(GdpTrainerTest, AdapterSettingsAreCheckedAndMustMatchTheCheckpoint) {
+  auto bad = quick(1);
+  bad.adapter_lr = -0.1;
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), bad), UsageError);
+  bad.adapter_lr = 0;
+  bad.freeze_network = true;  // nothing left to learn
+  EXPECT_THROW(GdpTrainer(small_policy(), tasks(), bad), UsageError);
+  auto dir = testing::scratch_dir();
+  auto o = with_adapter(1);
+  o.checkpoint = dir + "/ck.pt";
+  GdpTrainer(small_policy(), tasks(), o).train();
+  auto plain = quick(2);  // the same checkpoint, resumed without the table
+  plain.checkpoint = o.checkpoint;
+  plain.resume = true;
+  try {
+    GdpTrainer t(small_policy(), tasks(), plain);
+    FAIL() << "a checkpoint with an adapter resumed without one";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("adapter_lr"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(GdpTrainerTest, TruncatedCheckpointIsAClearError) {
   auto dir = testing::scratch_dir();
   auto o = quick(1);

@@ -94,6 +94,16 @@ struct GdpTrainOptions {
   /// block (the component that drew it), of the others log(1 − share) + Σ log μ. 0 here; the gdp placer
   /// fine-tunes with 0.5 (stop 21 bench: gnmt4 0.0648 → 0.0637, MSR 0.3601 → 0.3519, docs/notes/devices_rl.md).
   double block_exploration = 0;
+  /// Per-decision logit adapter: a table of logit offsets [decisions x devices] per task, zero at the start,
+  /// is added to the network's logits and trained by the same PPO loss with this Adam learning rate (0 = no
+  /// table). It is specific to the graph it was trained on: a checkpoint keeps it (to resume), but a
+  /// checkpoint used as a model for another graph uses the network alone. The gdp placer fine-tunes with
+  /// 0.1 and a frozen network (device_learned_placers.cpp); pre-training and training from scratch use 0.
+  double adapter_lr = 0;
+  /// The network is not trained: its logits are computed once (after a resume, from the checkpoint's
+  /// network) and only the adapter learns, so an iteration needs no forward or backward pass of the
+  /// network. Needs adapter_lr > 0.
+  bool freeze_network = false;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -213,8 +223,13 @@ class GdpTrainer {
   std::vector<PlacementTask> tasks_;
   GdpTrainOptions options_;
   int64_t max_ops_;
-  learn::PpoTrainer ppo_;
+  std::unique_ptr<learn::PpoTrainer> ppo_;
   learn::TrainingLog log_;
+  /// Per task [decisions, D]: the logit offsets are adapter_scale_ x these (adapter_lr > 0). Adam's step does
+  /// not depend on the gradient's scale, so the scale sets the table's learning rate within the PPO optimizer.
+  std::vector<torch::Tensor> adapter_;
+  double adapter_scale_ = 1;
+  std::vector<torch::Tensor> frozen_logits_;  ///< per task, when freeze_network
   std::vector<nn::OpGraphTensors> inputs_;
   std::vector<TaskBest> best_;
   std::vector<int64_t> task_evaluations_;
