@@ -47,7 +47,7 @@ constexpr double kGdpFinetuneBlockExploration = 0.5;
 // Fine-tuning learns a table of per-decision logit offsets on top of the frozen pre-trained network
 // (GdpTrainOptions::adapter_lr, freeze_network) instead of updating the network. The network's forward and
 // backward passes were most of an iteration (stop 22: MSR 43 of about 60 ms); without them an iteration is
-// sampling and simulation, so a minute holds 2.5-4x as many. Stop 23 (60 s, seeds 1-3, medians): inception_v3
+// sampling and simulation, so a minute holds 1.7-6x as many (stop 23 bench). Stop 23 (60 s, seeds 1-3, medians): inception_v3
 // 0.3263 -> 0.3198, transformer 0.1089 -> 0.1040, MSR 0.3511 -> 0.3490, inception_v3 b512 2.8362 -> 2.6435,
 // transformer b256 0.7381 -> 0.7077; learning rates 0.05, 0.3 and 1 were no better (docs/notes/devices_rl.md).
 // Training from scratch trains the network and has no table.
@@ -379,7 +379,7 @@ void add_learned_placers(PlacerRegistry& registry) {
                [] { return std::make_unique<Rl2017Placer>(); });
   registry.add("gdp",
                "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot, "
-               "--finetune N to fine-tune, --extra '{\"scratch\":true}' to train from scratch, "
+               "--finetune N to fine-tune (a per-group logit table on the frozen network), --extra '{\"scratch\":true}' to train from scratch, "
                "'{\"refine\":S}' to anneal the result for the last S s of --time-budget",
                [] { return std::make_unique<GdpPlacer>(); });
 }

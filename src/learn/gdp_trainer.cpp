@@ -498,7 +498,8 @@ void GdpTrainer::restore(const std::string& path) {
   (void)loaded;
   if (!meta.contains("state")) throw InputError(path, 0, "model file holds no training state to resume from");
   // Checkpoints written before the adapter existed have none: adapter_lr 0, network trained.
-  const Json adapter = meta["state"].value("adapter", Json::object());
+  const Json no_adapter = Json::object();
+  const Json& adapter = meta["state"].contains("adapter") ? meta["state"]["adapter"] : no_adapter;
   const double lr = adapter.value("learning_rate", 0.0);
   const bool frozen = adapter.value("freeze_network", false);
   if ((lr > 0) != (options_.adapter_lr > 0) || frozen != options_.freeze_network)

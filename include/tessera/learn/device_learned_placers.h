@@ -9,7 +9,7 @@
 //  both: "iterations", "samples", "learning_rate", "checkpoint", "resume", "log" (TrainingLog prefix);
 //  rl2017: "max_groups"; gdp: "scratch", "zero_shot_samples", "group_actions" (scratch only),
 //  "entropy_coef", "reward", "self_imitation", "self_imitation_steps", "exploration",
-//  "block_exploration", "ppo_epochs". See docs/devices_rl.md.
+//  "block_exploration", "ppo_epochs", "adapter_lr", "freeze_network". See docs/devices_rl.md.
 #include <string>
 
 #include "tessera/heuristics/device_placer.h"
