@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <random>
+#include <utility>
+#include <vector>
+
 #include "tessera/core/error.h"
 #include "tessera/heuristics/classical_device_placers.h"
 #include "tessera/io/device_model_reader.h"
@@ -139,6 +144,105 @@ TEST(DevicePlacer, MemoryRepairSpillsOverfullDevicesAlongTheEdges) {
   EXPECT_FALSE(b.info["start_scores"].contains("single+repair"));
   o.extra["memory_repair"] = -1;
   EXPECT_THROW(run_placer(*anneal, g, c, o), UsageError);
+}
+
+// The repair as first written: every step scans every group of the overfull device against every device.
+// spill_overfull_devices keeps a heap of moves instead and must choose exactly the same moves.
+std::vector<int> reference_spill(const DeviceGraph& g, const Cluster& c, const std::vector<double>& peak,
+                                 std::vector<int> placement) {
+  const int D = c.num_devices(), G = g.num_groups();
+  std::vector<int> device(G);
+  std::vector<double> mem(G, 0.0);
+  for (int gi = 0; gi < G; ++gi) {
+    device[gi] = placement[g.groups()[gi].front()];
+    for (int v : g.groups()[gi]) mem[gi] += placer_memory_need(g.op(v));
+  }
+  std::vector<std::vector<std::pair<int, double>>> adj(G);
+  for (const Edge& e : g.edges()) {
+    const int a = g.group(e.src), b = g.group(e.dst);
+    if (a == b || e.bytes <= 0) continue;
+    adj[a].emplace_back(b, e.bytes);
+    adj[b].emplace_back(a, e.bytes);
+  }
+  std::vector<double> conn(static_cast<size_t>(G) * D, 0.0);
+  for (int a = 0; a < G; ++a)
+    for (auto [b, bytes] : adj[a]) conn[static_cast<size_t>(a) * D + device[b]] += bytes;
+  std::vector<double> load(peak), limit(D);
+  for (int d = 0; d < D; ++d) limit[d] = 0.97 * c.device(d).memory;
+  std::vector<char> stuck(D, 0);
+  while (true) {
+    int d = -1;
+    double worst = 0;
+    for (int e = 0; e < D; ++e) {
+      const double over = (load[e] - limit[e]) / c.device(e).memory;
+      if (!stuck[e] && over > worst) worst = over, d = e;
+    }
+    if (d < 0) break;
+    int pick = -1, target = -1;
+    double best_key = -std::numeric_limits<double>::infinity();
+    for (int gi = 0; gi < G; ++gi) {
+      if (device[gi] != d || mem[gi] <= 0) continue;
+      for (int e = 0; e < D; ++e) {
+        if (e == d || load[e] + mem[gi] > limit[e]) continue;
+        const double key = (conn[static_cast<size_t>(gi) * D + e] - conn[static_cast<size_t>(gi) * D + d]) / mem[gi];
+        if (key > best_key) best_key = key, pick = gi, target = e;
+      }
+    }
+    if (pick < 0) {
+      stuck[d] = 1;
+      continue;
+    }
+    device[pick] = target;
+    load[d] -= mem[pick];
+    load[target] += mem[pick];
+    for (auto [b, bytes] : adj[pick]) {
+      conn[static_cast<size_t>(b) * D + d] -= bytes;
+      conn[static_cast<size_t>(b) * D + target] += bytes;
+    }
+  }
+  for (int gi = 0; gi < G; ++gi)
+    for (int v : g.groups()[gi]) placement[v] = device[gi];
+  return placement;
+}
+
+TEST(DevicePlacer, MemoryRepairChoosesTheSameMovesAsAFullScan) {
+  // Random graphs with co-location groups, repeated sizes (ties) and one to three overfull devices.
+  const Cluster c = cluster_preset("p100x4");
+  std::mt19937 rng(7);
+  int cases_with_moves = 0, cases_with_two_overfull = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int n = 40 + static_cast<int>(rng() % 160);
+    DeviceGraph g("random");
+    for (int i = 0; i < n; ++i) {
+      Op o;
+      o.name = "op" + std::to_string(i);
+      o.param_bytes = (rng() % 4 == 0) ? 0.0 : 0.25e9 * static_cast<double>(1 + rng() % 4);
+      o.output_bytes = 1e6;
+      o.colocation = (rng() % 3 == 0) ? static_cast<int>(rng() % 8) : -1;
+      g.add_op(o);
+      if (i > 0) g.add_edge(static_cast<int>(rng() % i), i, 1e6 * static_cast<double>(1 + rng() % 3));
+      if (i > 1 && rng() % 2) g.add_edge(static_cast<int>(rng() % i), i, 2e6);
+    }
+    g.finalize();
+    std::vector<int> group_device(g.num_groups());
+    const int spread = 1 + static_cast<int>(rng() % 3);  // groups on devices 0 .. spread-1 only
+    for (int& d : group_device) d = static_cast<int>(rng() % spread);
+    const std::vector<int> start = g.expand_group_placement(group_device);
+    std::vector<double> peak(4, 0.0);
+    for (int v = 0; v < n; ++v) peak[start[v]] += placer_memory_need(g.op(v));
+    for (double& p : peak) p *= 1.0 + 0.2 * static_cast<double>(rng() % 3);
+    int overfull = 0;
+    for (int d = 0; d < 4; ++d) overfull += peak[d] > 0.97 * c.device(d).memory ? 1 : 0;
+    std::vector<int> placement = start;
+    const bool any = spill_overfull_devices(g, c, peak, placement);
+    const std::vector<int> expected = reference_spill(g, c, peak, start);
+    EXPECT_EQ(placement, expected) << "trial " << trial;
+    EXPECT_EQ(any, expected != start) << "trial " << trial;
+    cases_with_moves += any ? 1 : 0;
+    cases_with_two_overfull += overfull >= 2 && any ? 1 : 0;
+  }
+  EXPECT_GE(cases_with_moves, 30);  // the cases exercise the repair, with several overfull devices
+  EXPECT_GE(cases_with_two_overfull, 10);
 }
 
 TEST(DevicePlacer, GraphLargerThanTotalMemoryIsAnInputError) {
