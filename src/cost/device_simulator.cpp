@@ -87,6 +87,12 @@ DeviceSimulator::DeviceSimulator(const DeviceGraph& graph, const Cluster& cluste
     for (int t = 0; t < T; ++t)
       for (int s = consumer_xadj_[t]; s < consumer_xadj_[t + 1]; ++s) input_tensor_[pos[consumer_[s]]++] = t;
   }
+  param_bytes_.resize(n);
+  output_bytes_.resize(n);
+  for (int v = 0; v < n; ++v) {
+    param_bytes_[v] = graph.op(v).param_bytes;
+    output_bytes_[v] = graph.op(v).output_bytes;
+  }
   // Per-run buffers.
   remaining_.resize(n);
   ready_time_.resize(n);
@@ -120,10 +126,12 @@ struct EventLater {
   template <class E>
   bool operator()(const E& a, const E& b) const {
     if (a.time != b.time) return a.time > b.time;
-    if (a.kind != b.kind) return a.kind > b.kind;
-    return a.seq > b.seq;
+    return a.order > b.order;
   }
 };
+
+// Events pushed in one run: the sequence number shares 32 bits with the kind.
+constexpr uint32_t kMaxEvents = uint32_t{1} << 30;
 
 struct ReadyLater {
   template <class R>
@@ -175,10 +183,10 @@ const SimResult& DeviceSimulator::run(const std::vector<int>& placement) {
   for (auto& h : ready_heap_) h.clear();
   events_.clear();
   transfers_.clear();
-  int64_t seq = 0;
+  uint32_t seq = 0;
 
   if (track_mem) {
-    for (int v = 0; v < n; ++v) mem_[placement[v]] += graph_.op(v).param_bytes;
+    for (int v = 0; v < n; ++v) mem_[placement[v]] += param_bytes_[v];
     for (int d = 0; d < D; ++d) r.peak_memory[d] = mem_[d];
   }
   auto alloc = [&](int d, double bytes, int op) {
@@ -189,33 +197,57 @@ const SimResult& DeviceSimulator::run(const std::vector<int>& placement) {
     }
   };
   auto push = [&](double time, int kind, int id) {
-    events_.push_back(Event{time, kind, id, seq++});
+    if (seq == kMaxEvents) throw Error("simulator: more than 2^30 events in one run");
+    events_.push_back(Event{time, static_cast<uint32_t>(kind) << 30 | seq++, id});
     std::push_heap(events_.begin(), events_.end(), EventLater{});
   };
-  auto request_dispatch = [&](int d, double time) {
+  // Events of the current time skip the heap where their order allows it. A dispatch is always requested
+  // for the current time and comes after every other event of its time; an op that becomes ready now
+  // comes after the ops done and transfers done now, and after the ops that became ready for now at an
+  // earlier time (they are in the heap). Each waits in a FIFO (the push order, as the heap's sequence).
+  double now = 0;
+  ready_queue_.clear();
+  dispatch_queue_.clear();
+  size_t ready_head = 0, dispatch_head = 0;
+  auto request_dispatch = [&](int d) {
     if (!dispatch_pending_[d] && !device_busy_[d]) {
       dispatch_pending_[d] = 1;
-      push(time, kDispatch, d);
+      dispatch_queue_.push_back(d);
     }
   };
   auto input_arrived = [&](int c, double time) {
     ready_time_[c] = std::max(ready_time_[c], time);
-    if (--remaining_[c] == 0) push(ready_time_[c], kOpReady, c);
+    if (--remaining_[c] != 0) return;
+    if (ready_time_[c] == now)
+      ready_queue_.push_back(c);
+    else
+      push(ready_time_[c], kOpReady, c);
   };
   auto release_output = [&](int u) {
-    if (--refs_[u] == 0 && track_mem) mem_[placement[u]] -= graph_.op(u).output_bytes;
+    if (--refs_[u] == 0 && track_mem) mem_[placement[u]] -= output_bytes_[u];
   };
 
   for (int v = 0; v < n; ++v)
-    if (remaining_[v] == 0) push(0.0, kOpReady, v);
+    if (remaining_[v] == 0) ready_queue_.push_back(v);
 
-  double now = 0;
-  while (!events_.empty()) {
-    std::pop_heap(events_.begin(), events_.end(), EventLater{});
-    const Event ev = events_.back();
-    events_.pop_back();
-    now = ev.time;
-    switch (ev.kind) {
+  while (true) {
+    Event ev;
+    const bool heap_now = !events_.empty() && events_.front().time == now;
+    if (!heap_now && ready_head < ready_queue_.size()) {
+      ev = Event{now, static_cast<uint32_t>(kOpReady) << 30, ready_queue_[ready_head++]};
+      if (ready_head == ready_queue_.size()) ready_queue_.clear(), ready_head = 0;
+    } else if (!heap_now && dispatch_head < dispatch_queue_.size()) {
+      ev = Event{now, static_cast<uint32_t>(kDispatch) << 30, dispatch_queue_[dispatch_head++]};
+      if (dispatch_head == dispatch_queue_.size()) dispatch_queue_.clear(), dispatch_head = 0;
+    } else if (!events_.empty()) {
+      std::pop_heap(events_.begin(), events_.end(), EventLater{});
+      ev = events_.back();
+      events_.pop_back();
+      now = ev.time;
+    } else {
+      break;
+    }
+    switch (static_cast<int>(ev.order >> 30)) {
       case kOpReady: {
         const int v = ev.id;
         const int d = placement[v];
@@ -231,7 +263,7 @@ const SimResult& DeviceSimulator::run(const std::vector<int>& placement) {
         }
         ready_heap_[d].push_back(entry);
         std::push_heap(ready_heap_[d].begin(), ready_heap_[d].end(), ReadyLater{});
-        request_dispatch(d, now);
+        request_dispatch(d);
         break;
       }
       case kDispatch: {
@@ -246,7 +278,7 @@ const SimResult& DeviceSimulator::run(const std::vector<int>& placement) {
         end_[v] = now + t;
         device_busy_[d] = 1;
         r.busy[d] += t;
-        if (track_mem) alloc(d, graph_.op(v).output_bytes, v);
+        if (track_mem) alloc(d, output_bytes_[v], v);
         if (trace) r.ops[v] = OpTrace{v, d, ready_time_[v], now, now + t};
         push(now + t, kOpDone, v);
         break;
@@ -308,7 +340,7 @@ const SimResult& DeviceSimulator::run(const std::vector<int>& placement) {
         }
         refs_[v] = refs + 1;  // +1 held until here so that the output is freed exactly once
         release_output(v);
-        request_dispatch(d, now);
+        request_dispatch(d);
         break;
       }
       case kTransferDone: {

@@ -141,6 +141,7 @@ class DeviceSimulator {
   std::vector<int> input_xadj_;       // op -> first input slot
   std::vector<int> input_tensor_;     // distinct input tensors per op
   std::vector<int> remaining_init_;   // distinct input tensors per op
+  std::vector<double> param_bytes_, output_bytes_;  // per op (Op::param_bytes, Op::output_bytes)
   // Per-run buffers.
   std::vector<int> remaining_;          // inputs still missing per op
   std::vector<double> ready_time_;      // per op
@@ -156,11 +157,12 @@ class DeviceSimulator {
   std::vector<int> cp_pred_;
   struct Event {
     double time;
-    int kind;  // 0 op done, 1 transfer done, 2 op ready, 3 dispatch
+    uint32_t order;  // kind << 30 | push sequence: kind 0 op done, 1 transfer done, 2 op ready, 3 dispatch
     int id;
-    int64_t seq;
   };
   std::vector<Event> events_;
+  std::vector<int> ready_queue_;     // ops ready at the current time, in order
+  std::vector<int> dispatch_queue_;  // devices to dispatch at the current time, in request order
   struct ReadyEntry {
     double key1, key2;
     int rank, op;
