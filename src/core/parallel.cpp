@@ -56,4 +56,12 @@ void configure_torch_threads(int threads) {
   torch::set_num_threads(resolve_threads(threads));
 }
 
+TorchThreadsGuard::TorchThreadsGuard(int threads) : saved_(torch::get_num_threads()) {
+  if (threads > 0 && threads != saved_) torch::set_num_threads(threads);
+}
+
+TorchThreadsGuard::~TorchThreadsGuard() {
+  if (torch::get_num_threads() != saved_) torch::set_num_threads(saved_);
+}
+
 }  // namespace tessera

@@ -52,18 +52,9 @@ ChipPolicyOptions policy_options_from(const Json& config, const std::string& pat
   return o;
 }
 
-/// Sets LibTorch's intra-op thread count for a scope. On this shared 2-core machine OpenMP workers
-/// that spin-wait for a busy core made PPO updates 30x slower (measured: 100 s vs 3.3 s for the tiny
-/// training test), so rollouts always and updates by default run single-threaded per worker.
-struct TorchThreadsGuard {
-  int saved = torch::get_num_threads();
-  explicit TorchThreadsGuard(int threads) {
-    if (threads > 0 && threads != saved) torch::set_num_threads(threads);
-  }
-  ~TorchThreadsGuard() {
-    if (torch::get_num_threads() != saved) torch::set_num_threads(saved);
-  }
-};
+// TorchThreadsGuard (core/parallel.h): on this shared 2-core machine OpenMP workers that spin-wait for a busy
+// core made PPO updates 30x slower (measured: 100 s vs 3.3 s for the tiny training test), so rollouts always
+// and updates by default run single-threaded per worker.
 
 std::string metric_name(const std::string& task) {
   std::string s = "proxy_";

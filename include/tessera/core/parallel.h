@@ -17,4 +17,19 @@ int resolve_threads(int requested);
 /// Applies the thread count to LibTorch's intra-op pool (call once at start-up).
 void configure_torch_threads(int threads);
 
+/// Sets LibTorch's intra-op thread count for a scope (threads <= 0: leaves it) and restores it after.
+/// Idle OpenMP workers of LibTorch's pool spin after each parallel op (libgomp's default wait policy) and take
+/// cores from parallel_for's workers on a small machine: code that alternates small tensor ops with
+/// parallel_for runs the tensor ops single-threaded with this.
+class TorchThreadsGuard {
+ public:
+  explicit TorchThreadsGuard(int threads);
+  ~TorchThreadsGuard();
+  TorchThreadsGuard(const TorchThreadsGuard&) = delete;
+  TorchThreadsGuard& operator=(const TorchThreadsGuard&) = delete;
+
+ private:
+  int saved_;
+};
+
 }  // namespace tessera
