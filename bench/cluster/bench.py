@@ -25,7 +25,9 @@ def main():
             continue
         data = config["datasets"][run["dataset"]]
         for seed in run.get("seeds", config.get("seeds", [1])):
-            cmd = [tessera, "-q", "cluster", *data["args"], "-k", str(data["k"]), *run["args"],
+            args = [a.replace("{synthetic}", os.environ.get("TESSERA_CLUSTER_SYNTHETIC", "{synthetic}"))
+                    for a in data["args"]]
+            cmd = [tessera, "-q", "cluster", *args, "-k", str(data["k"]), *run["args"],
                    "--seed", str(seed), "--json"]
             print("+", " ".join(cmd), file=sys.stderr, flush=True)
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
@@ -47,7 +49,7 @@ def main():
     def fmt(v, digits=3):
         return "—" if v is None else f"{v:.{digits}f}"
 
-    lines = ["# Clustering benchmark", "",
+    lines = ["# Clustering benchmark", "", config.get("description", ""), "",
              "Medians over seeds. ACC with Hungarian matching, NMI (arithmetic), ARI; Ncut on the common raw-feature",
              "10-NN self-tuning graph (`ncut`), with the ground truth's Ncut on that graph beside it. Time: wall-clock",
              "seconds of the method (graph, training, assignment), shared 2-core machine. Held-out − train: ACC points",

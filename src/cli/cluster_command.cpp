@@ -162,6 +162,8 @@ void run_cluster(ClusterCliOptions& o) {
     auto r = spectral_clustering(g, spectral_options(o));
     labels = r.labels;
     detail["candidate_ncut"] = r.candidate_ncut;
+    detail["spectral_gap"] = r.spectral_gap;
+    detail["k_column_candidates"] = r.k_column_candidates;
     detail["eigenvalues"] = std::vector<double>(r.embedding.values.data_ptr<double>(),
                                                 r.embedding.values.data_ptr<double>() + r.embedding.values.numel());
     detail["solver_iterations"] = r.embedding.iterations;
@@ -205,6 +207,7 @@ void run_cluster(ClusterCliOptions& o) {
           start = r.labels;
           detail["warm_start_ncut"] = r.ncut;
           detail["warm_start_candidate_ncut"] = r.candidate_ncut;
+          detail["warm_start_k_column_candidates"] = r.k_column_candidates;
           if (train.has_labels()) detail["warm_start_acc"] = clustering_accuracy(train.labels(), start);
         }
       }

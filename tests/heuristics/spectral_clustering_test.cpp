@@ -82,6 +82,53 @@ TEST(SpectralClustering, CandidatesKeepTheLowestNormalizedCut) {
   EXPECT_THROW(spectral_clustering(g, o), UsageError);
 }
 
+// One long cycle (each node joined to its two nearest neighbours on either side) and two small cliques, as
+// three components: the cycle's smooth waves are the eigenvectors after the three unit ones.
+graph::Graph cycle_and_two_cliques(int64_t cycle, int64_t a, int64_t b, std::vector<int64_t>* truth) {
+  graph::GraphBuilder g(cycle + a + b);
+  for (int64_t i = 0; i < cycle; ++i) {
+    g.add_edge(i, (i + 1) % cycle);
+    g.add_edge(i, (i + 2) % cycle);
+  }
+  for (int64_t q = 0; q < 2; ++q) {
+    const int64_t first = cycle + (q == 0 ? 0 : a), size = q == 0 ? a : b;
+    for (int64_t i = 0; i < size; ++i)
+      for (int64_t j = i + 1; j < size; ++j) g.add_edge(first + i, first + j);
+  }
+  truth->assign(cycle, 0);
+  truth->insert(truth->end(), a, 1);
+  truth->insert(truth->end(), b, 2);
+  return g.build();
+}
+
+TEST(SpectralClustering, BehindASpectralGapTheFirstKEigenvectorsAlsoGetCandidates) {
+  std::vector<int64_t> truth;
+  auto g = cycle_and_two_cliques(300, 12, 8, &truth);
+  SpectralOptions o;
+  o.k = 3;
+  o.eigenvectors = 5;
+  o.restarts = 5;
+  o.candidates = 3;
+  auto r = spectral_clustering(g, o);
+  EXPECT_TRUE(r.k_column_candidates);
+  EXPECT_GT(r.spectral_gap, 100.0);  // 1 − λ is 0 three times, then the cycle's first wave
+  ASSERT_EQ(r.candidate_ncut.size(), 6u);
+  // The five-column candidates split the cycle (the failure the k-column ones are there for) ...
+  EXPECT_GT(*std::min_element(r.candidate_ncut.begin(), r.candidate_ncut.begin() + 3), 1e-3);
+  // ... and the three-column ones find the components.
+  EXPECT_NEAR(r.ncut, 0.0, 1e-12);
+  EXPECT_DOUBLE_EQ(clustering_accuracy(truth, r.labels), 1.0);
+
+  // No gap: six equal cliques in a ring asked for k = 4 (1 − λ_4 = 1 − λ_5 by symmetry); no extra candidates.
+  auto ring = ring_of_cliques(6, 6, 0.5);
+  o.k = 4;
+  o.eigenvectors = 6;
+  auto n = spectral_clustering(ring, o);
+  EXPECT_FALSE(n.k_column_candidates);
+  EXPECT_NEAR(n.spectral_gap, 1.0, 1e-6);
+  EXPECT_EQ(n.candidate_ncut.size(), 3u);
+}
+
 TEST(SpectralClustering, BadOptions) {
   auto g = ring_of_cliques(2, 3, 1.0);
   SpectralOptions o;

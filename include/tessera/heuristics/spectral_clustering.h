@@ -20,7 +20,7 @@ struct SpectralOptions {
   int64_t k = 8;
   int64_t eigenvectors = 0;     ///< embedding dimension (0 = k)
   int restarts = 10;            ///< k-means restarts on the embedding (lowest inertia kept)
-  int candidates = 1;           ///< independent k-means runs (each with `restarts`); lowest Ncut on g kept
+  int candidates = 1;           ///< k-means runs per embedding width (each with `restarts`); lowest Ncut on g kept
   uint64_t seed = 1;
   std::string solver = "auto";  ///< "dense" | "sparse" | "auto" (dense up to dense_limit nodes)
   int64_t dense_limit = 3000;
@@ -44,12 +44,20 @@ struct SpectralResult {
   SpectralEmbedding embedding;
   double ncut = 0;                  ///< normalized cut of `labels` on g
   std::vector<double> candidate_ncut;  ///< Ncut of every candidate labeling
+  double spectral_gap = 0;             ///< (1 − λ_{k+1}) / (1 − λ_k) when the embedding has more than k columns
+  bool k_column_candidates = false;    ///< whether candidates on the first k columns were added (gap ≥ kSpectralGapRatio)
 };
+
+/// Spectral gap ratio (1 − λ_{k+1}) / (1 − λ_k) from which the k-means candidates also run on the first k
+/// eigenvectors of a wider embedding (see spectral_clustering below).
+inline constexpr double kSpectralGapRatio = 1.5;
 
 SpectralResult spectral_clustering(const graph::Graph& g, const SpectralOptions& options);
 
 /// The k-means step of spectral clustering on a given embedding (rows normalised inside): `candidates`
-/// k-means runs with derived seeds, the labeling of lowest normalized cut on g kept.
+/// k-means runs with derived seeds on the whole embedding and, when it has more than k columns and its
+/// spectrum a gap after the k-th eigenvalue (ratio ≥ kSpectralGapRatio), as many on its first k columns;
+/// the labeling of lowest normalized cut on g kept (candidate_ncut in that order).
 SpectralResult spectral_clustering(const graph::Graph& g, SpectralEmbedding embedding, const SpectralOptions& options);
 
 }  // namespace tessera::cluster
