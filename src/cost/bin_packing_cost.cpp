@@ -44,4 +44,8 @@ int64_t lower_bound_l2(const BinPackingInstance& instance) {
   return best;
 }
 
+bool proven_optimal(const BinPackingInstance& instance, int64_t bins) {
+  return (instance.optimum && bins == *instance.optimum) || bins == lower_bound_l2(instance);
+}
+
 }  // namespace tessera::binpack

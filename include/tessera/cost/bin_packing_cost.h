@@ -20,4 +20,8 @@ int64_t lower_bound_l1(const BinPackingInstance& instance);
 /// (<= c/2) and K = 0 is tried (the maximum is attained at one of them); O(n log n).
 int64_t lower_bound_l2(const BinPackingInstance& instance);
 
+/// Whether a packing into `bins` bins is optimal for certain: it equals the instance's proven optimum (when
+/// known) or the L2 lower bound, below which no packing can go.
+bool proven_optimal(const BinPackingInstance& instance, int64_t bins);
+
 }  // namespace tessera::binpack
