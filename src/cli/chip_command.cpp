@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -51,13 +52,41 @@ struct Loaded {
   chip::PlcFile plc;
 };
 
+/// Whether a .plc was written by `tessera chip place` for a netlist that it had clustered: its header names
+/// tessera and counts soft macros. Such a file places the clustered netlist's nodes, so `eval` must cluster the
+/// flat netlist the same way to read it.
+bool written_for_clustered_netlist(const chip::PlcFile& plc) {
+  bool tessera = false;
+  int64_t soft = 0;
+  for (const auto& h : plc.header_lines) {
+    if (h.find("Written by : tessera") != std::string::npos) tessera = true;
+    const auto k = h.find("SOFT_MACROs");
+    if (k != std::string::npos) {
+      const auto colon = h.find(':', k);
+      if (colon != std::string::npos) soft = std::atoll(h.c_str() + colon + 1);
+    }
+  }
+  return tessera && soft > 0;
+}
+
 /// Reads the netlist (clustering a flat one when asked) and the optional .plc; without a .plc the
-/// canvas/grid come from ChipCanvas::choose_grid (or the FP bbox of flat netlists).
-Loaded load(const std::string& netlist_path, const std::string& plc_path, int clusters, uint64_t seed) {
+/// canvas/grid come from ChipCanvas::choose_grid (or the FP bbox of flat netlists). With
+/// `flat_with_foreign_plc` (eval), a flat netlist given with a .plc that tessera did not write for its
+/// clustered form is evaluated as it is, std cells included, as Circuit Training's plc_client does.
+Loaded load(const std::string& netlist_path, const std::string& plc_path, int clusters, uint64_t seed,
+            bool flat_with_foreign_plc = false) {
   Loaded l;
   const bool aux = netlist_path.size() > 4 && netlist_path.compare(netlist_path.size() - 4, 4, ".aux") == 0;
   l.netlist = aux ? chip::read_bookshelf(netlist_path) : chip::read_netlist(netlist_path);
-  if (clusters > 0 || (!l.netlist.stdcells().empty() && l.netlist.soft_macros().empty() && clusters >= 0)) {
+  const bool flat = !l.netlist.stdcells().empty() && l.netlist.soft_macros().empty();
+  bool cluster = clusters > 0 || (flat && clusters >= 0);
+  if (cluster && clusters <= 0 && flat_with_foreign_plc && !plc_path.empty() &&
+      !written_for_clustered_netlist(chip::read_plc(plc_path))) {
+    spdlog::info("{}: flat netlist ({} std cells) evaluated as it is with {} (--clusters K clusters it first)",
+                 netlist_path, l.netlist.stdcells().size(), plc_path);
+    cluster = false;
+  }
+  if (cluster) {
     chip::ClusterOptions co;
     if (clusters > 0) co.clusters = clusters;
     co.seed = seed;
@@ -157,7 +186,7 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember({"density", "congestion", "none"}))->capture_default_str();
     cmd->callback([=, &global] {
       start(global, *common);
-      Loaded l = load(*netlist, *plc, *clusters, 1);
+      Loaded l = load(*netlist, *plc, *clusters, 1, /*flat_with_foreign_plc=*/true);
       if (*default_grid && plc->empty()) {
         chip::CanvasSpec spec = l.netlist.spec();
         spec.width = spec.height = std::sqrt(l.netlist.total_area() / 0.6);

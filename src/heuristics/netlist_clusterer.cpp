@@ -13,8 +13,9 @@ Netlist cluster_netlist(const Netlist& flat, const ClusterOptions& options) {
   const auto& cells = flat.stdcells();
   const int64_t nc = static_cast<int64_t>(cells.size());
   if (nc == 0) throw InputError(flat.source(), 0, "netlist has no std cells to cluster");
+  // Automatic: one cluster per 100 cells, at least 16 and at most 1000, and never more than the cells.
   const int k = options.clusters > 0 ? options.clusters
-                                     : static_cast<int>(std::clamp<int64_t>(nc / 100, 16, 1000));
+                                     : static_cast<int>(std::min(nc, std::clamp<int64_t>(nc / 100, 16, 1000)));
   if (k > nc) throw UsageError("more clusters (" + std::to_string(k) + ") than std cells (" + std::to_string(nc) + ")");
   const int64_t n = flat.num_nodes();
   std::vector<int64_t> cell_slot(n, -1);

@@ -184,6 +184,19 @@ Placement apply_plc(Netlist& netlist, const PlcFile& plc, const std::string& pat
   };
   check(netlist.macros());
   check(netlist.ports());
+  // A .plc without node lines (Circuit Training's test data has such files) sets the canvas and grid only; the
+  // nodes keep the netlist's own positions, which must then all be there.
+  if (plc.entries.empty() && missing > 0) {
+    int64_t unplaced = 0;
+    std::string first_unplaced;
+    for (const auto* ids : {&netlist.macros(), &netlist.ports(), &netlist.stdcells()})
+      for (int64_t i : *ids)
+        if (!netlist.node(i).has_position && unplaced++ == 0) first_unplaced = netlist.node(i).name;
+    if (unplaced > 0)
+      throw InputError(path, 0, "the .plc has no node lines and " + std::to_string(unplaced) +
+                                    " nodes of the netlist have no position either, first " + first_unplaced);
+    missing = 0;
+  }
   if (missing > 0)
     throw InputError(path, 0, "the .plc does not match the netlist: " + std::to_string(missing) +
                                   " macros/ports have no line, first " + first_missing + "; it has " +

@@ -29,6 +29,12 @@ TEST(NetlistClusterer, ClustersToyNetlist) {
   EXPECT_GT(c.nets().size(), 0u);
   o.clusters = 1000;
   EXPECT_THROW(cluster_netlist(flat, o), UsageError);
+  // Automatic count on a netlist of fewer than 16 cells: at most one cluster per cell (it threw before).
+  ASSERT_LT(flat.stdcells().size(), 16u);
+  Netlist a = cluster_netlist(flat, ClusterOptions{});
+  EXPECT_GE(a.soft_macros().size(), 1u);
+  EXPECT_LE(a.soft_macros().size(), flat.stdcells().size());
+  EXPECT_TRUE(a.stdcells().empty());
 }
 
 }  // namespace

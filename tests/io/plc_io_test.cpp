@@ -77,6 +77,39 @@ TEST(PlcIo, MismatchedIndicesAndCounts) {
   }
 }
 
+TEST(PlcIo, AHeaderOnlyPlcKeepsTheNetlistPositions) {
+  if (!testing::have_shared_data()) GTEST_SKIP();
+  // Circuit Training's toy_macro_stdcell: a flat netlist whose initial.plc has a header and no node lines.
+  const std::string dir = "chip/ct_testdata/toy_macro_stdcell/";
+  Netlist nl = read_netlist(testing::shared_data(dir + "netlist.pb.txt"));
+  ASSERT_FALSE(nl.stdcells().empty());
+  PlcFile plc = read_plc(testing::shared_data(dir + "initial.plc"));
+  ASSERT_TRUE(plc.entries.empty());
+  Placement p = apply_plc(nl, plc, "initial.plc");
+  for (int64_t i = 0; i < nl.num_nodes(); ++i) {
+    EXPECT_EQ(p.x[i], nl.node(i).x) << nl.node(i).name;
+    EXPECT_EQ(p.y[i], nl.node(i).y) << nl.node(i).name;
+  }
+  EXPECT_EQ(plc.spec.cols, 20);
+  // Without positions in the netlist either, the header-only file is an error naming the node: the first
+  // node (macro "ML") loses its x and y attributes.
+  std::string text = read_file(testing::shared_data(dir + "netlist.pb.txt"));
+  for (const char* key : {"key: \"x\"", "key: \"y\""}) {
+    const auto at = text.find(key);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, std::string(key).size(), std::string(key).substr(0, 6) + "unused_" + std::string(key).substr(6));
+  }
+  Netlist unplaced = read_netlist(testing::write_temp("unplaced.pb.txt", text));
+  ASSERT_FALSE(unplaced.node(0).has_position);
+  try {
+    apply_plc(unplaced, plc, "initial.plc");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no position"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("ML"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PlcIo, MakePlcRoundTripsThroughApply) {
   if (!testing::have_shared_data()) GTEST_SKIP();
   const std::string npath = testing::shared_data("chip/ct_testdata/sample_clustered/netlist.pb.txt");

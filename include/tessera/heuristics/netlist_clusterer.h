@@ -12,7 +12,7 @@
 namespace tessera::chip {
 
 struct ClusterOptions {
-  int clusters = 0;          ///< 0 = clamp(stdcells / 100, 16, 1000)
+  int clusters = 0;          ///< 0 = min(stdcells, clamp(stdcells / 100, 16, 1000))
   double imbalance = 0.05;
   uint64_t seed = 1;
   int clique_limit = 8;      ///< nets up to this many cells become cliques, larger ones stars
