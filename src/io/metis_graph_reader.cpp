@@ -23,6 +23,12 @@ int64_t field_int(const TextReader& in, std::string_view s, const char* what) {
 }  // namespace
 
 graph::Graph read_metis_graph(const std::string& path) {
+  // hMETIS hypergraphs share the header's shape ("hyperedges nodes [fmt]") and would be misread as a graph.
+  const auto dot = path.find_last_of('.');
+  if (dot != std::string::npos && path.substr(dot) == ".hgr")
+    throw InputError(path, 0,
+                     "an hMETIS hypergraph (.hgr): partition reads METIS graph files (header 'n m [fmt [ncon]]', "
+                     "one adjacency line per node); convert the hypergraph to a graph first");
   TextReader in(path);
   std::string line;
   std::vector<std::string_view> f;

@@ -123,6 +123,18 @@ TEST_F(MetisGraphReaderTest, MalformedHeader) {
   expect_error("-3 2\n", 1, "node count");
 }
 
+TEST_F(MetisGraphReaderTest, HypergraphFileIsNamedAsSuch) {
+  // A small hMETIS file: 2 hyperedges over 3 nodes, which the graph header would read as n = 2, m = 3.
+  const std::string p = put("small.hgr", "2 3\n1 2 3\n2 3\n");
+  try {
+    read_metis_graph(p);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("small.hgr"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("hMETIS hypergraph"));
+  }
+}
+
 TEST_F(MetisGraphReaderTest, EdgeCountMismatch) {
   expect_error("3 3\n2\n1 3\n2\n", 4, "edge count does not match");       // too few
   expect_error("3 1\n2\n1 3\n2\n", 3, "more adjacency entries");         // too many
