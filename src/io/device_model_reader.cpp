@@ -64,6 +64,11 @@ std::string find_expert_file(const std::string& path, bool training) {
 DeviceGraph read_msr_model(const std::string& path, const ModelOptions& options) {
   options.validate();
   Json j = read_json_file(path);
+  if (j.is_object() && j.contains("layers") && !j.contains("nodes"))
+    throw InputError(path, 0,
+                     "a Paleo/Exprimo network spec (\"layers\"), which has no op costs and is not read; device "
+                     "models come from ONNX (.onnx), msr_dnn_partitioning JSON ({\"nodes\": [...], \"edges\": "
+                     "[...]}) or PipeDream profiles (graph.txt). Exprimo device graphs are read by --cluster");
   if (!j.is_object() || !j.contains("nodes") || !j["nodes"].is_array() || !j.contains("edges") ||
       !j["edges"].is_array())
     throw InputError(path, 0, "expected an msr_dnn_partitioning workload {\"nodes\": [...], \"edges\": [...]}");

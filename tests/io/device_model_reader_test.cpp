@@ -167,6 +167,14 @@ TEST(MsrReader, RejectsUnknownEdgeEndpoints) {
   EXPECT_NE(message_of([&] { read_msr_model(q); }).find("fpgaLatency"), std::string::npos);
 }
 
+TEST(MsrReader, NamesAPaleoNetworkSpecInsteadOfMisreadingIt) {
+  const std::string p = testing::write_temp("paleo.json", R"({"name": "tiny", "layers": {"data": {"parents": [],
+     "type": "Input", "tensor": [1, 28, 28, 1]}}})");
+  const std::string m = message_of([&] { read_device_model(p); });
+  EXPECT_NE(m.find("paleo.json"), std::string::npos) << m;
+  EXPECT_NE(m.find("Paleo/Exprimo network spec"), std::string::npos) << m;
+}
+
 TEST(PipeDreamReader, ReadsVgg16AndScalesBatch) {
   if (!testing::have_shared_data()) GTEST_SKIP();
   const std::string p = testing::shared_data("devplace/pipedream_profiles/image_classification/vgg16/graph.txt");
