@@ -6,7 +6,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -52,23 +51,6 @@ struct Loaded {
   chip::PlcFile plc;
 };
 
-/// Whether a .plc was written by `tessera chip place` for a netlist that it had clustered: its header names
-/// tessera and counts soft macros. Such a file places the clustered netlist's nodes, so `eval` must cluster the
-/// flat netlist the same way to read it.
-bool written_for_clustered_netlist(const chip::PlcFile& plc) {
-  bool tessera = false;
-  int64_t soft = 0;
-  for (const auto& h : plc.header_lines) {
-    if (h.find("Written by : tessera") != std::string::npos) tessera = true;
-    const auto k = h.find("SOFT_MACROs");
-    if (k != std::string::npos) {
-      const auto colon = h.find(':', k);
-      if (colon != std::string::npos) soft = std::atoll(h.c_str() + colon + 1);
-    }
-  }
-  return tessera && soft > 0;
-}
-
 /// Reads the netlist (clustering a flat one when asked) and the optional .plc; without a .plc the
 /// canvas/grid come from ChipCanvas::choose_grid (or the FP bbox of flat netlists). With
 /// `flat_with_foreign_plc` (eval), a flat netlist given with a .plc that tessera did not write for its
@@ -78,10 +60,11 @@ Loaded load(const std::string& netlist_path, const std::string& plc_path, int cl
   Loaded l;
   const bool aux = netlist_path.size() > 4 && netlist_path.compare(netlist_path.size() - 4, 4, ".aux") == 0;
   l.netlist = aux ? chip::read_bookshelf(netlist_path) : chip::read_netlist(netlist_path);
+  l.has_plc = !plc_path.empty();
+  if (l.has_plc) l.plc = chip::read_plc(plc_path);
   const bool flat = !l.netlist.stdcells().empty() && l.netlist.soft_macros().empty();
-  bool cluster = clusters > 0 || (flat && clusters >= 0);
-  if (cluster && clusters <= 0 && flat_with_foreign_plc && !plc_path.empty() &&
-      !written_for_clustered_netlist(chip::read_plc(plc_path))) {
+  bool cluster = clusters > 0 || (flat && clusters == 0);
+  if (cluster && clusters == 0 && flat_with_foreign_plc && l.has_plc && !chip::written_for_clustered_netlist(l.plc)) {
     spdlog::info("{}: flat netlist ({} std cells) evaluated as it is with {} (--clusters K clusters it first)",
                  netlist_path, l.netlist.stdcells().size(), plc_path);
     cluster = false;
@@ -93,10 +76,8 @@ Loaded load(const std::string& netlist_path, const std::string& plc_path, int cl
     spdlog::info("clustering {} std cells into soft macros with METIS", l.netlist.stdcells().size());
     l.netlist = chip::cluster_netlist(l.netlist, co);
   }
-  if (!plc_path.empty()) {
-    l.plc = chip::read_plc(plc_path);
+  if (l.has_plc) {
     l.placement = chip::apply_plc(l.netlist, l.plc, plc_path);
-    l.has_plc = true;
   } else {
     if (!(l.netlist.spec().width > 0)) l.netlist.spec() = chip::ChipCanvas::choose_grid(l.netlist, false);
     l.placement = chip::Placement(l.netlist);
@@ -173,14 +154,18 @@ void register_chip_commands(CLI::App& app, const GlobalOptions& global) {
     auto clusters = std::make_shared<int>(0);
     auto* cmd = chip_cmd->add_subcommand(
         "eval", "Proxy cost of a placement (grid, routing and smoothing parameters from the .plc header)");
-    cmd->add_option("netlist", *netlist, "Netlist .pb.txt (gzip accepted; a flat netlist is clustered as by place)")
+    cmd->add_option("netlist", *netlist,
+                    "Netlist .pb.txt (gzip accepted). A flat one is evaluated as it is with a .plc that `place` "
+                    "did not write for its clustered form, else clustered as by place")
         ->required();
     cmd->add_option("plc", *plc, "Placement .plc (without one: the netlist's own positions)");
     cmd->add_flag("--json", common->json, "Print JSON on stdout");
     cmd->add_flag("--default-grid", *default_grid,
                   "Without a .plc: CT's defaults (square canvas of side sqrt(area / 0.6), 10x10 grid)");
     cmd->add_flag("--timing", *timing, "Also time a full evaluation and incremental single-macro moves");
-    cmd->add_option("--clusters", *clusters, "Soft macros for a flat netlist (0 = automatic)")->capture_default_str();
+    cmd->add_option("--clusters", *clusters,
+                    "Soft macros for a flat netlist (0 = automatic; K > 0 clusters it whatever the .plc)")
+        ->capture_default_str();
     cmd->add_option("--svg", *svg, "Write a picture of the placement");
     cmd->add_option("--heat", *heat, "Heat map in the picture: density, congestion or none")
         ->check(CLI::IsMember({"density", "congestion", "none"}))->capture_default_str();

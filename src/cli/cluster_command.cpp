@@ -326,7 +326,8 @@ void register_cluster_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--whiten", o->transform.whiten, "Whiten (unit variance per component) after the projection");
   cmd->add_option("--restarts", o->restarts, "k-means restarts (kmeans, spectral)")->capture_default_str();
   cmd->add_option("--candidates", o->candidates,
-                  "spectral / ncut warm start: independent k-means runs on the embedding, lowest Ncut kept")
+                  "spectral / ncut warm start: independent k-means runs on the embedding (as many again on its first k "
+                  "columns when the spectrum has a gap after the k-th eigenvalue), lowest Ncut kept")
       ->capture_default_str();
   cmd->add_option("--eigenvectors", o->eigenvectors, "Spectral embedding dimension (0 = k; -1 = auto: ⌈1.5 k⌉)")->capture_default_str();
   cmd->add_option("--epochs", o->train.epochs, "ncut: training epochs")->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
 
@@ -11,7 +12,12 @@
 #include "tessera/cost/proxy_cost.h"
 
 namespace tessera::chip {
+
 namespace {
+
+// Header lines of make_plc that written_for_clustered_netlist reads back.
+constexpr const char* kWrittenByTessera = "Written by : tessera chip";
+constexpr const char* kSoftMacroCount = "SOFT_MACROs";
 
 std::string trim(std::string_view s) {
   size_t a = 0, b = s.size();
@@ -215,6 +221,18 @@ Placement apply_plc(Netlist& netlist, const PlcFile& plc, const std::string& pat
   return p;
 }
 
+bool written_for_clustered_netlist(const PlcFile& plc) {
+  bool tessera = false;
+  int64_t soft = 0;
+  for (const auto& h : plc.header_lines) {
+    if (h.find(kWrittenByTessera) != std::string::npos) tessera = true;
+    const auto k = h.find(kSoftMacroCount);
+    const auto colon = k == std::string::npos ? k : h.find(':', k);
+    if (colon != std::string::npos) soft = std::atoll(h.c_str() + colon + 1);
+  }
+  return tessera && soft > 0;
+}
+
 PlcFile make_plc(const Netlist& netlist, const Placement& placement, const CanvasSpec& spec,
                  const std::string& netlist_path, const ProxyCostResult* cost) {
   PlcFile plc;
@@ -226,7 +244,7 @@ PlcFile make_plc(const Netlist& netlist, const Placement& placement, const Canva
   const NetlistStats st = netlist.stats();
   h.push_back("# Placement file for Circuit Training");
   h.push_back("# Source input file(s) : " + netlist_path);
-  h.push_back("# Written by : tessera chip");
+  h.push_back(std::string("# ") + kWrittenByTessera);
   h.push_back(std::string("# Date : ") + date);
   h.push_back(fmt::format("# Columns : {}  Rows : {}", spec.cols, spec.rows));
   h.push_back(fmt::format("# Width : {:.3f}  Height : {:.3f}", spec.width, spec.height));
@@ -250,7 +268,7 @@ PlcFile make_plc(const Netlist& netlist, const Placement& placement, const Canva
   h.push_back(fmt::format("# MACROs          : {:>9}", st.hard_macros + st.soft_macros));
   h.push_back(fmt::format("# MACRO_PINs      : {:>9}", st.hard_macro_pins + st.soft_macro_pins));
   h.push_back(fmt::format("# PORTs           : {:>9}", st.ports));
-  h.push_back(fmt::format("# SOFT_MACROs     : {:>9}", st.soft_macros));
+  h.push_back(fmt::format("# {}     : {:>9}", kSoftMacroCount, st.soft_macros));
   h.push_back(fmt::format("# SOFT_MACRO_PINs : {:>9}", st.soft_macro_pins));
   h.push_back(fmt::format("# STDCELLs        : {:>9}", st.stdcells));
   h.push_back("#");

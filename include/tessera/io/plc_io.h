@@ -45,4 +45,9 @@ Placement apply_plc(Netlist& netlist, const PlcFile& plc, const std::string& pat
 PlcFile make_plc(const Netlist& netlist, const Placement& placement, const CanvasSpec& spec,
                  const std::string& netlist_path, const ProxyCostResult* cost = nullptr);
 
+/// Whether make_plc wrote this file for a netlist with soft macros (its header names tessera and counts
+/// them): such a file places a clustered netlist's nodes, so a flat netlist must be clustered the same way
+/// to read it.
+bool written_for_clustered_netlist(const PlcFile& plc);
+
 }  // namespace tessera::chip
