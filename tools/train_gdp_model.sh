@@ -4,9 +4,12 @@
 # Pre-training set: the ONNX graphs of ../shared/data/devplace/onnx as training steps at batch 64, on 4
 # P100s (PCIe), with a small budget: the CPU is shared. Held out (never seen in pre-training, used for the zero-shot benchmark):
 # inception_v3 (CNN), gnmt4 (recurrent) and transformer.
-# Before PPO the policy imitates, for 40 gradient steps, the best classical placement of each training
-# graph (--imitate; see docs/notes/devices_rl.md for why only 40: longer imitation memorizes the
-# training graphs and places unseen graphs worse).
+# The policy reads a placement hint (--hint, since stop 26): the best of the fast classical placers'
+# placements of the graph it places, computed the same way when placing. Before PPO it imitates, for
+# 200 gradient steps, the best classical placement of each training graph (--imitate), which on these
+# graphs is the hint, with the devices renamed at random each step, so it learns to copy the hint on
+# every device. (Without a hint, stop 11 found that longer imitation memorizes the training graphs; the
+# model without a hint used 40 steps. See docs/notes/devices_rl.md.)
 # Usage: tools/train_gdp_model.sh [BUILD_DIR] [ITERATIONS] [TIME_BUDGET_SECONDS]
 # Resumable: rerunning after a kill continues from the checkpoint in BUILD_DIR.
 set -euo pipefail
@@ -19,7 +22,8 @@ mkdir -p bench/results/devices_rl
 nice "$BUILD/tessera" devices train ../shared/data/devplace/onnx \
   --exclude inception_v3,gnmt4,transformer \
   --cluster p100x4 --training --batch 64 --hidden 32 --time-budget "$BUDGET" \
-  --imitate single,metis,m-topo,m-etf,m-sct,heft --imitation-epochs 40 \
+  --hint single,rule-expert,metis,m-topo,m-etf,m-sct,heft \
+  --imitate single,rule-expert,metis,m-topo,m-etf,m-sct,heft --imitation-epochs 200 \
   --iterations "$ITERATIONS" --samples 8 --learning-rate 5e-3 --seed 1 --threads 2 \
   --checkpoint "$BUILD/gdp_pretrain.ckpt" --checkpoint-every 2 --resume \
   --log bench/results/devices_rl/pretrain \

@@ -45,6 +45,7 @@ struct TrainArgs {
   int hidden = 64;
   std::vector<std::string> imitate;
   int imitation_epochs = 40;
+  std::vector<std::string> hint;
   bool per_op_actions = false;
   int memory_repair = 0;
   int synthetic = 0;
@@ -75,61 +76,23 @@ std::vector<std::string> collect_models(const std::vector<std::string>& inputs, 
   return kept;
 }
 
-/// Device ids renumbered by first use in topological order (devices are interchangeable on a
-/// homogeneous cluster, and one numbering makes the teachers of different graphs agree).
-std::vector<int> canonical_devices(const devices::DeviceGraph& graph, const std::vector<int>& placement) {
-  std::vector<int> map(*std::max_element(placement.begin(), placement.end()) + 1, -1);
-  int next = 0;
-  for (int op : graph.topological_order())
-    if (map[placement[op]] < 0) map[placement[op]] = next++;
-  std::vector<int> out(placement.size());
-  for (size_t v = 0; v < placement.size(); ++v) out[v] = map[placement[v]];
-  return out;
-}
-
-/// The imitation teacher of a task: the best of the named classical placers by the simulator's score,
-/// renumbered canonically when that does not change the score (homogeneous devices).
-std::vector<int> teacher_placement(const devices::PlacementTask& task, const devices::PlacerRegistry& registry,
-                                   const std::vector<std::string>& methods, const TrainArgs& a) {
-  devices::PlaceOptions po;
-  po.seed = a.common.seed;
-  po.threads = a.common.threads;
-  po.progress = false;
-  devices::SimOptions so;
-  so.critical_path = false;
-  std::vector<int> best;
-  double best_score = std::numeric_limits<double>::infinity();
-  std::string best_method;
-  for (const auto& m : methods) {
-    auto placer = registry.create(m);
-    devices::Placement p;
-    try {
-      p = devices::run_placer(*placer, *task.graph, *task.cluster, po);
-    } catch (const UsageError& e) {  // e.g. "expert" on a graph without an expert split
-      spdlog::debug("devices train: teacher {} skipped on {}: {}", m, task.name, e.what());
-      continue;
-    }
-    double score = devices::simulate(*task.graph, *task.cluster, p.device, so).score;
-    if (score < best_score) {
-      best_score = score;
-      best = p.device;
-      best_method = m;
-    }
-  }
-  if (best.empty()) throw UsageError("devices train: no --imitate placer could place " + task.name);
-  std::vector<int> canonical = canonical_devices(*task.graph, best);
-  const double canonical_score = devices::simulate(*task.graph, *task.cluster, canonical, so).score;
-  if (canonical_score <= best_score * (1 + 1e-9)) best = std::move(canonical);
-  spdlog::info("devices train: teacher of {} is {} (step score {:.4f})", task.name, best_method, best_score);
-  return best;
+/// The imitation teacher of a task: the best of the named classical placers by the simulator's score
+/// (devices::best_classical_placement, devices renumbered canonically; no memory repair).
+std::vector<int> teacher_placement(const devices::PlacementTask& task, const std::vector<std::string>& methods,
+                                   const TrainArgs& a) {
+  devices::ReferencePlacement best = devices::best_classical_placement(*task.graph, *task.cluster, methods,
+                                                                      a.common.seed, 0);
+  spdlog::info("devices train: teacher of {} is {} (step score {:.4f})", task.name, best.method, best.score);
+  return best.placement;
 }
 
 void run_train(const GlobalOptions& global, TrainArgs& a) {
   start(global, a.common);
   if (a.common.out.empty()) throw UsageError("devices train: --out MODEL.pt is required");
-  devices::PlacerRegistry teachers;
-  devices::add_classical_placers(teachers);
-  for (const auto& m : a.imitate) (void)teachers.create(m);  // UsageError listing the names when unknown
+  devices::PlacerRegistry classical;
+  devices::add_classical_placers(classical);
+  for (const auto& m : a.imitate) (void)classical.create(m);  // UsageError listing the names when unknown
+  for (const auto& m : a.hint) (void)classical.create(m);
   auto files = collect_models(a.inputs, a.exclude);
   if (a.synthetic > 0 && a.synthetic_families.empty())
     throw UsageError("devices train: --synthetic-families names no family");
@@ -181,17 +144,22 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
     Json meta;
     policy = devices::load_gdp_model(a.common.model, &meta);
     o.group_actions = devices::gdp_group_actions(meta);
+    o.hint_methods = devices::gdp_hint_methods(meta);
+    if (!a.hint.empty() && a.hint != o.hint_methods)
+      throw UsageError("devices train: --hint differs from the hint placers of " + a.common.model +
+                       " (a model keeps the hint it was trained with)");
     spdlog::info("devices train: continuing from {} (decisions per {})", a.common.model,
                  o.group_actions ? "co-location group" : "op");
   } else {
     torch::manual_seed(static_cast<int64_t>(derive_seed(a.common.seed, 23) & 0x7fffffff));
-    policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden));
+    policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden).hint(!a.hint.empty()));
+    o.hint_methods = a.hint;
   }
   devices::GdpTrainer trainer(policy, tasks, o, a.max_ops);
   double imitation_loss = -1;
   if (!a.imitate.empty() && trainer.iteration() == 0) {
     std::vector<std::vector<int>> targets;
-    for (const auto& t : tasks) targets.push_back(teacher_placement(t, teachers, a.imitate, a));
+    for (const auto& t : tasks) targets.push_back(teacher_placement(t, a.imitate, a));
     imitation_loss = trainer.imitate(targets, a.imitation_epochs);
     spdlog::info("devices train: imitation cross-entropy {:.4f} after {} epochs", imitation_loss, a.imitation_epochs);
   }
@@ -250,6 +218,14 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--imitate", args->imitate,
                   "Classical placers whose best placement of each training graph the policy imitates "
                   "(cross-entropy) before PPO, e.g. m-topo,m-etf,metis")
+      ->delimiter(',');
+  cmd->add_option("--hint", args->hint,
+                  "Classical placers whose best placement of each graph a new policy reads as an input (placement "
+                  "hint; e.g. " + [] {
+                    std::string l;
+                    for (const auto& m : devices::default_hint_methods()) l += (l.empty() ? "" : ",") + m;
+                    return l;
+                  }() + "); the model records them and computes the hint the same way when placing")
       ->delimiter(',');
   cmd->add_option("--imitation-epochs", args->imitation_epochs, "Gradient steps of the imitation phase")
       ->check(CLI::NonNegativeNumber)

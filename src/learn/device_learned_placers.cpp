@@ -63,7 +63,7 @@ const std::vector<std::string> kGdpKeys = {"iterations",    "samples",      "zer
                                            "ppo_epochs", "adapter_lr", "freeze_network",
                                            "checkpoint",    "resume",        "log",
                                            "refine",        "refine_iterations", "refine_block_moves",
-                                           "memory_repair"};
+                                           "memory_repair", "hint"};
 
 void check_extra(const Json& extra, const std::string& method, const std::vector<std::string>& known) {
   if (!extra.is_object()) throw UsageError(method + ": --extra must be a JSON object");
@@ -240,7 +240,10 @@ class GdpPlacer : public Placer {
     std::string model;
     if (scratch) {
       torch::manual_seed(static_cast<int64_t>(derive_seed(options.seed, 23) & 0x7fffffff));
-      policy = nn::GdpPolicy(nn::GdpPolicyOptions());
+      // "hint": the policy reads the placement hint of default_hint_methods (as the shipped model does).
+      const bool hint = extra_value(x, "hint", false, name());
+      policy = nn::GdpPolicy(nn::GdpPolicyOptions().hint(hint));
+      if (hint) o.hint_methods = default_hint_methods();
       p.info["mode"] = "scratch";
       o.group_actions = extra_value(x, "group_actions", true, name());
     } else {
@@ -249,10 +252,14 @@ class GdpPlacer : public Placer {
       policy = load_gdp_model(model, &meta);
       check_gdp_limits(meta, model, graph, cluster);
       max_ops = meta["limits"]["max_ops"].get<int64_t>();
+      if (x.contains("hint"))
+        throw UsageError("gdp: --extra hint applies to training from scratch only; a pre-trained model keeps the "
+                         "placement hint it was trained with (" + model + ")");
       if (x.contains("group_actions"))
         throw UsageError("gdp: --extra group_actions applies to training from scratch only; a pre-trained model "
                          "keeps the decision unit it was trained with (" + model + ")");
       o.group_actions = gdp_group_actions(meta);  // fine-tune with the model's decision unit
+      o.hint_methods = gdp_hint_methods(meta);
       p.info["mode"] = options.finetune_steps > 0 ? "finetune" : "zero-shot";
       p.info["model"] = model;
     }
@@ -266,11 +273,22 @@ class GdpPlacer : public Placer {
     best.score = std::numeric_limits<double>::infinity();
     int64_t evaluations = 0;
     double inference_seconds = 0;
+    // The policy input with the placement hint (for policies that read one): the hint's simulator evaluations
+    // count as the run's; reported as hint_method / hint_step_time.
+    ReferencePlacement hint;
+    Stopwatch hint_clock;
+    nn::OpGraphTensors input = gdp_input(graph, cluster, o.hint_methods, &hint);
+    evaluations += hint.evaluations;
+    if (!hint.method.empty()) {
+      p.info["hint_method"] = hint.method;
+      p.info["hint_step_time"] = hint.step_time;
+      p.info["hint_feasible"] = hint.feasible;
+      p.info["hint_seconds"] = hint_clock.seconds();
+    }
     if (!scratch) {
       torch::NoGradGuard guard;
       policy->eval();
       Stopwatch inference;
-      auto input = op_graph_tensors(graph, cluster_context(graph, cluster));
       auto logits = decision_logits(policy->forward(input, cluster.num_devices()), input, o.group_actions);
       inference_seconds = inference.seconds();
       p.info["decisions"] = logits.size(0);
@@ -308,7 +326,7 @@ class GdpPlacer : public Placer {
       }
       p.info["memory_repaired_samples"] = repaired;
       if (derive_samples) {
-        const double per_sample = static_cast<double>(evaluations) / static_cast<double>(K);
+        const double per_sample = static_cast<double>(evaluations - hint.evaluations) / static_cast<double>(K);
         o.samples = std::clamp(static_cast<int>(std::lround(kGdpFinetuneEvaluations / per_sample)),
                                kGdpFinetuneMinSamples, kGdpFinetuneEvaluations);
       }
@@ -318,7 +336,8 @@ class GdpPlacer : public Placer {
       p.info["policy_inference_seconds"] = inference_seconds;
     }
     if (o.iterations > 0) {
-      GdpTrainer trainer(policy, {{graph.name(), &graph, &cluster}}, o, max_ops);
+      PlacementTask task{graph.name(), &graph, &cluster, &input, hint.method};
+      GdpTrainer trainer(policy, {task}, o, max_ops);
       trainer.train();
       if (!o.log_prefix.empty()) trainer.log().plot("reward", "gdp " + graph.name());
       const TaskBest& tb = trainer.best()[0];
@@ -378,7 +397,8 @@ void add_learned_placers(PlacerRegistry& registry) {
                "--extra '{\"refine\":S}' anneals its result for the last S s of --time-budget",
                [] { return std::make_unique<Rl2017Placer>(); });
   registry.add("gdp",
-               "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot, "
+               "GDP policy (GraphSAGE + segment-recurrent attention, PPO); shipped pre-trained model zero-shot (it reads a "
+               "placement hint: the best of the fast classical placers' placements), "
                "--finetune N to fine-tune (a per-group logit table on the frozen network), --extra '{\"scratch\":true}' to train from scratch, "
                "'{\"refine\":S}' to anneal the result for the last S s of --time-budget",
                [] { return std::make_unique<GdpPlacer>(); });

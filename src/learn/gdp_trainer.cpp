@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -66,18 +67,90 @@ std::vector<float> cluster_context(const DeviceGraph& g, const Cluster& c) {
           static_cast<float>(std::log1p(static_cast<double>(g.num_ops())) / 12.0)};
 }
 
-Json gdp_model_meta(const nn::GdpPolicyOptions& o, int64_t max_ops, bool group_actions) {
+Json gdp_model_meta(const nn::GdpPolicyOptions& o, int64_t max_ops, bool group_actions,
+                    const std::vector<std::string>& hint_methods) {
   Json config = {{"num_op_types", o.num_op_types()}, {"numeric_features", o.numeric_features()},
                  {"context_features", o.context_features()}, {"type_embedding", o.type_embedding()},
                  {"hidden", o.hidden()}, {"sage_layers", o.sage_layers()},
                  {"attention_layers", o.attention_layers()}, {"heads", o.heads()}, {"ffn", o.ffn()},
-                 {"segment", o.segment()}, {"max_devices", o.max_devices()}};
-  return {{"kind", kGdpModelKind}, {"features", kPlacementFeatureSet}, {"config", config},
-          {"limits", {{"max_ops", max_ops}, {"max_devices", o.max_devices()}}},
-          {"actions", group_actions ? "group" : "op"}};
+                 {"segment", o.segment()}, {"max_devices", o.max_devices()}, {"hint", o.hint()}};
+  Json meta = {{"kind", kGdpModelKind}, {"features", kPlacementFeatureSet}, {"config", config},
+               {"limits", {{"max_ops", max_ops}, {"max_devices", o.max_devices()}}},
+               {"actions", group_actions ? "group" : "op"}};
+  if (o.hint()) meta["hint_methods"] = hint_methods;
+  return meta;
 }
 
 bool gdp_group_actions(const Json& meta) { return meta.value("actions", "op") == "group"; }
+
+std::vector<std::string> gdp_hint_methods(const Json& meta) {
+  if (!meta.contains("hint_methods")) return {};
+  return meta.at("hint_methods").get<std::vector<std::string>>();
+}
+
+const std::vector<std::string>& default_hint_methods() {
+  static const std::vector<std::string> methods = {"single", "rule-expert", "metis", "m-topo", "m-etf", "m-sct", "heft"};
+  return methods;
+}
+
+ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Cluster& cluster,
+                                            const std::vector<std::string>& methods, uint64_t seed,
+                                            int repair_rounds) {
+  PlacerRegistry registry;
+  add_classical_placers(registry);
+  PlaceOptions po;
+  po.seed = seed;
+  po.threads = 1;
+  po.progress = false;
+  SimOptions so;
+  so.critical_path = false;
+  so.record_trace = false;
+  DeviceSimulator sim(graph, cluster, so);
+  ReferencePlacement best;
+  best.score = std::numeric_limits<double>::infinity();
+  int64_t evaluations = 0;
+  for (const auto& m : methods) {
+    auto placer = registry.create(m);  // UsageError listing the names when unknown
+    Placement p;
+    try {
+      p = run_placer(*placer, graph, cluster, po);
+    } catch (const UsageError& e) {  // e.g. "expert" on a graph without an expert split
+      spdlog::debug("gdp: classical placer {} skipped on {}: {}", m, graph.name(), e.what());
+      continue;
+    }
+    SimResult r = sim.run(p.device);
+    evaluations += 1 + repair_out_of_memory(sim, graph, cluster, p.device, r, repair_rounds);
+    if (r.score < best.score) best = {std::move(p.device), m, r.score, r.step_time, r.feasible, 0};
+  }
+  if (best.placement.empty()) throw UsageError("gdp: none of the classical placers could place " + graph.name());
+  // Devices renumbered by first use in topological order, kept when the score does not change.
+  std::vector<int> map(cluster.num_devices(), -1);
+  int next = 0;
+  for (int op : graph.topological_order())
+    if (map[best.placement[op]] < 0) map[best.placement[op]] = next++;
+  std::vector<int> canonical(best.placement.size());
+  for (size_t v = 0; v < canonical.size(); ++v) canonical[v] = map[best.placement[v]];
+  const SimResult c = sim.run(canonical);
+  best.evaluations = evaluations + 1;
+  if (c.score <= best.score * (1 + 1e-9)) {
+    best.placement = std::move(canonical);
+    best.score = c.score;
+    best.step_time = c.step_time;
+    best.feasible = c.feasible;
+  }
+  return best;
+}
+
+nn::OpGraphTensors gdp_input(const DeviceGraph& graph, const Cluster& cluster,
+                             const std::vector<std::string>& hint_methods, ReferencePlacement* hint_out) {
+  nn::OpGraphTensors input = op_graph_tensors(graph, cluster_context(graph, cluster));
+  if (!hint_methods.empty()) {
+    ReferencePlacement ref = best_classical_placement(graph, cluster, hint_methods, 1, kHintMemoryRepair);
+    input.hint = torch::tensor(std::vector<int64_t>(ref.placement.begin(), ref.placement.end()), torch::kInt64);
+    if (hint_out != nullptr) *hint_out = std::move(ref);
+  }
+  return input;
+}
 
 torch::Tensor group_logits(const torch::Tensor& op_logits, const nn::OpGraphTensors& in) {
   TORCH_CHECK(in.group.defined() && in.group.numel() == op_logits.size(0) && in.num_groups > 0,
@@ -109,8 +182,11 @@ nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out) {
     o.num_op_types(c.at("num_op_types")).numeric_features(c.at("numeric_features"))
         .context_features(c.at("context_features")).type_embedding(c.at("type_embedding"))
         .hidden(c.at("hidden")).sage_layers(c.at("sage_layers")).attention_layers(c.at("attention_layers"))
-        .heads(c.at("heads")).ffn(c.at("ffn")).segment(c.at("segment")).max_devices(c.at("max_devices"));
+        .heads(c.at("heads")).ffn(c.at("ffn")).segment(c.at("segment")).max_devices(c.at("max_devices"))
+        .hint(c.value("hint", false));  // models written before stop 26 have no hint
     (void)meta.at("limits").at("max_ops").get<int64_t>();
+    if (o.hint() && gdp_hint_methods(meta).empty())
+      throw InputError(path, 0, "model reads a placement hint but names no hint_methods");
   } catch (const Json::exception& e) {
     throw InputError(path, 0, std::string("model metadata: missing or invalid field (") + e.what() + ")");
   }
@@ -145,6 +221,17 @@ std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows)
   for (const auto& r : rows)
     trace.push_back({r.at(0).get<int64_t>(), r.at(1).get<double>(), r.at(2).get<double>(), r.at(3).get<bool>()});
   return trace;
+}
+
+/// Whether all devices of a cluster are alike (kind, speed, memory, overheads); their links may differ.
+static bool identical_devices(const Cluster& c) {
+  const Device& a = c.device(0);
+  for (const Device& d : c.devices())
+    if (d.kind != a.kind || d.peak_flops != a.peak_flops || d.mem_bandwidth != a.mem_bandwidth ||
+        d.memory != a.memory || d.launch_overhead != a.launch_overhead ||
+        d.compute_efficiency != a.compute_efficiency || d.memory_efficiency != a.memory_efficiency)
+      return false;
+  return true;
 }
 
 /// Log-probability of an action under the behaviour policy (1 − ε)·π + ε·uniform over D devices.
@@ -225,7 +312,20 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
     if (t.cluster->num_devices() > policy_->options().max_devices())
       throw UsageError("gdp: cluster of task '" + t.name + "' has " + std::to_string(t.cluster->num_devices()) +
                        " devices; the model supports 1.." + std::to_string(policy_->options().max_devices()));
-    inputs_.push_back(op_graph_tensors(*t.graph, cluster_context(*t.graph, *t.cluster)));
+    if (policy_->options().hint() && options_.hint_methods.empty())
+      throw UsageError("gdp: the policy reads a placement hint but no hint placers are given (hint_methods)");
+    if (t.input != nullptr) {
+      if (policy_->options().hint() != t.input->hint.defined())
+        throw Error("gdp: task '" + t.name + "' comes with an input that does not match the policy's hint setting");
+      inputs_.push_back(*t.input);
+      hint_method_.push_back(t.hint_method);
+    } else {
+      ReferencePlacement hint;
+      inputs_.push_back(gdp_input(*t.graph, *t.cluster,
+                                  policy_->options().hint() ? options_.hint_methods : std::vector<std::string>{},
+                                  &hint));
+      hint_method_.push_back(hint.method);
+    }
     TaskBest b;
     SimOptions so;
     so.oom_penalty = options_.oom_penalty;
@@ -460,21 +560,45 @@ double GdpTrainer::imitate(const std::vector<std::vector<int>>& teachers, int ep
   std::vector<torch::Tensor> targets(tasks_.size());
   for (size_t t = 0; t < tasks_.size(); ++t)
     if (!teachers[t].empty()) targets[t] = decision_targets(t, teachers[t]);
+  // With a placement hint on identical devices, each step renames the devices of the hint and of the
+  // teacher by one random permutation per task: where the teacher follows the hint, the copy is learned
+  // for every device, not only for the low numbers that canonical renumbering gives most teachers.
+  std::vector<bool> permute(tasks_.size(), false);
+  std::vector<torch::Tensor> hints(tasks_.size());
+  for (size_t t = 0; t < tasks_.size(); ++t) {
+    permute[t] = inputs_[t].hint.defined() && identical_devices(*tasks_[t].cluster);
+    hints[t] = inputs_[t].hint;
+  }
+  const auto renamed = std::count(permute.begin(), permute.end(), true);
+  if (renamed > 0) spdlog::info("gdp imitation: devices renamed at random in {} of {} tasks", renamed, tasks_.size());
+  Rng rng(derive_seed(options_.seed, 0x1417));
   ProgressBar bar("gdp imitation", epochs, options_.progress);
   double loss_value = 0;
   for (int e = 0; e < epochs; ++e) {
-    double l = imitation_step(targets, 1.0);
+    std::vector<torch::Tensor> step_targets = targets;
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      if (!permute[t] || !targets[t].defined()) continue;
+      const int64_t D = tasks_[t].cluster->num_devices();
+      std::vector<int64_t> perm(D);
+      for (int64_t d = 0; d < D; ++d) perm[d] = d;
+      for (int64_t d = D - 1; d > 0; --d) std::swap(perm[d], perm[uniform_int(rng, d + 1)]);
+      auto p = torch::tensor(perm, torch::kInt64);
+      inputs_[t].hint = p.index_select(0, hints[t]);
+      step_targets[t] = p.index_select(0, targets[t]);
+    }
+    double l = imitation_step(step_targets, 1.0);
     if (l < 0) break;
     loss_value = l;
     bar.set_status(fmt::format("cross-entropy {:.4f}", loss_value));
     bar.set(e + 1);
   }
   bar.finish();
+  for (size_t t = 0; t < tasks_.size(); ++t) inputs_[t].hint = hints[t];
   return loss_value;
 }
 
 void GdpTrainer::save(const std::string& path) {
-  Json meta = gdp_model_meta(policy_->options(), max_ops_, options_.group_actions);
+  Json meta = gdp_model_meta(policy_->options(), max_ops_, options_.group_actions, options_.hint_methods);
   Json best = Json::array();
   for (size_t t = 0; t < tasks_.size(); ++t) {
     const TaskBest& b = best_[t];

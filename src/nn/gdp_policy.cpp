@@ -46,7 +46,9 @@ GdpPolicyImpl::GdpPolicyImpl(GdpPolicyOptions options) : options_(options) {
   const auto& o = options_;
   TORCH_CHECK(o.max_devices() >= 1 && o.segment() >= 1 && o.hidden() >= 1, "GdpPolicy: bad options");
   type_embedding_ = register_module("type_embedding", torch::nn::Embedding(o.num_op_types(), o.type_embedding()));
-  input_ = register_module("input", torch::nn::Linear(o.type_embedding() + o.numeric_features(), o.hidden()));
+  const int64_t hint_in = o.hint() ? o.max_devices() : 0;
+  input_ = register_module("input",
+                           torch::nn::Linear(o.type_embedding() + o.numeric_features() + hint_in, o.hidden()));
   sage_ = register_module("sage", torch::nn::ModuleList());
   for (int64_t l = 0; l < o.sage_layers(); ++l) sage_->push_back(SageConv(SageConvOptions(o.hidden(), o.hidden())));
   const int64_t cond_in = 2 * o.hidden() + o.max_devices() + o.context_features();
@@ -63,6 +65,11 @@ GdpPolicyImpl::GdpPolicyImpl(GdpPolicyOptions options) : options_(options) {
   }
   out_norm_ = register_module("out_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.hidden()})));
   head_ = register_module("head", torch::nn::Linear(o.hidden(), o.max_devices()));
+  if (o.hint()) {
+    hint_gain_ = register_module("hint_gain", torch::nn::Linear(o.hidden(), 1));
+    torch::nn::init::zeros_(hint_gain_->weight);
+    torch::nn::init::zeros_(hint_gain_->bias);
+  }
 }
 
 torch::Tensor GdpPolicyImpl::forward(const OpGraphTensors& in, int64_t num_devices) {
@@ -77,7 +84,19 @@ torch::Tensor GdpPolicyImpl::forward(const OpGraphTensors& in, int64_t num_devic
   TORCH_CHECK(in.context.numel() == o.context_features(), "GdpPolicy: context must have ",
               o.context_features(), " values");
   auto types = in.op_type.clamp(0, o.num_op_types() - 1);
-  auto h = torch::relu(input_->forward(torch::cat({type_embedding_->forward(types), in.numeric}, 1)));
+  torch::Tensor hint_onehot;
+  std::vector<torch::Tensor> parts{type_embedding_->forward(types), in.numeric};
+  if (o.hint()) {
+    if (!in.hint.defined() || in.hint.numel() != n)
+      throw Error("gdp policy: this model reads a placement hint, but the input has none for its " +
+                  std::to_string(n) + " ops");
+    auto hint = in.hint.to(torch::kInt64);
+    if (hint.min().item<int64_t>() < 0 || hint.max().item<int64_t>() >= num_devices)
+      throw Error("gdp policy: placement hint outside devices 0.." + std::to_string(num_devices - 1));
+    hint_onehot = torch::one_hot(hint, o.max_devices()).to(torch::kFloat32);
+    parts.push_back(hint_onehot);
+  }
+  auto h = torch::relu(input_->forward(torch::cat(parts, 1)));
   for (const auto& m : *sage_) h = h + m->as<SageConvImpl>()->forward(h, in.edges);
 
   // Superposition: graph embedding + cluster context -> per-layer feature-wise scales.
@@ -102,7 +121,9 @@ torch::Tensor GdpPolicyImpl::forward(const OpGraphTensors& in, int64_t num_devic
   }
   auto topo = x.reshape({padded, o.hidden()}).slice(0, 0, n);
   auto out = torch::zeros({n, o.hidden()}).index_copy(0, in.order, topo);
-  auto logits = head_->forward(out_norm_->forward(out + h));
+  auto final = out_norm_->forward(out + h);
+  auto logits = head_->forward(final);
+  if (o.hint()) logits = logits + hint_gain_->forward(final) * hint_onehot;
   return logits.slice(1, 0, num_devices);
 }
 

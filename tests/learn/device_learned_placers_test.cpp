@@ -120,6 +120,43 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   EXPECT_THROW(run_placer(*placer, graph, eight, o), UsageError);
 }
 
+TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvaluations) {
+  auto dir = testing::scratch_dir();
+  torch::manual_seed(2);
+  nn::GdpPolicy policy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4).hint(true));
+  auto pretrain_graph = testing_graphs::two_branches(10, "pretrain");
+  GdpTrainOptions to;
+  to.iterations = 1;
+  to.progress = false;
+  to.hint_methods = {"single", "m-topo", "metis"};
+  GdpTrainer trainer(policy, {{"pretrain", &pretrain_graph, &cluster}}, to);
+  trainer.train();
+  trainer.save(dir + "/hint.pt");
+
+  auto o = options();
+  o.model_path = dir + "/hint.pt";
+  auto placer = registry.create("gdp");
+  Placement zero = run_placer(*placer, graph, cluster, o);
+  const ReferencePlacement hint = best_classical_placement(graph, cluster, to.hint_methods, 1, kHintMemoryRepair);
+  EXPECT_EQ(zero.info["hint_method"], hint.method);
+  EXPECT_DOUBLE_EQ(zero.info["hint_step_time"].get<double>(), hint.step_time);
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 16);  // the hint's, greedy + 15 samples
+  o.finetune_steps = 2;
+  Placement tuned = run_placer(*placer, graph, cluster, o);
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 16 + 2 * 256);
+  EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
+  o.extra = {{"hint", true}};  // a pre-trained model keeps its hint
+  EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
+
+  // From scratch, "hint" builds a policy that reads the hint of the default placers.
+  auto s = options();
+  s.extra = {{"scratch", true}, {"iterations", 2}, {"hint", true}};
+  Placement scratch = run_placer(*placer, graph, cluster, s);
+  const ReferencePlacement h = best_classical_placement(graph, cluster, default_hint_methods(), 1, kHintMemoryRepair);
+  EXPECT_EQ(scratch.info["hint_method"], h.method);
+  EXPECT_EQ(scratch.info["evaluations"].get<int64_t>(), h.evaluations + 2 * 8);
+}
+
 TEST_F(LearnedPlacersTest, RefinementAnnealsTheLearnedPlacement) {
   for (std::string method : {"gdp", "rl2017"}) {
     auto o = options();

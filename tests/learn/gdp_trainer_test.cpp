@@ -461,6 +461,80 @@ TEST_F(GdpTrainerTest, ModelsOfAnotherKindFeatureSetOrVersionAreRefused) {
   EXPECT_TRUE(torch::allclose(policy->forward(in, 2), loaded->forward(in, 2)));
 }
 
+TEST(GdpHint, BestClassicalPlacementIsTheBestNamedPlacerRenumbered) {
+  DeviceGraph g = testing_graphs::two_branches(8);
+  Cluster c = cluster_preset("p100x4");
+  const std::vector<std::string> methods = {"single", "metis", "m-etf"};
+  ReferencePlacement ref = best_classical_placement(g, c, methods);
+  ASSERT_EQ(static_cast<int>(ref.placement.size()), g.num_ops());
+  EXPECT_NE(std::find(methods.begin(), methods.end(), ref.method), methods.end());
+  EXPECT_EQ(ref.evaluations, 4);  // one per placer and one for the renumbered placement
+  SimOptions so;
+  so.critical_path = false;
+  EXPECT_NEAR(simulate(g, c, ref.placement, so).score, ref.score, 1e-12);
+  for (const auto& m : methods) {  // no named placer does better
+    PlacerRegistry registry;
+    add_classical_placers(registry);
+    PlaceOptions po;
+    po.progress = false;
+    auto placer = registry.create(m);
+    EXPECT_GE(simulate(g, c, run_placer(*placer, g, c, po).device, so).score, ref.score * (1 - 1e-12)) << m;
+  }
+  // Devices are numbered by first use in topological order.
+  int next = 0;
+  for (int v : g.topological_order()) {
+    ASSERT_LE(ref.placement[v], next);
+    if (ref.placement[v] == next) ++next;
+  }
+  // "expert" cannot place a graph without an expert split and is skipped; unknown names are refused.
+  EXPECT_EQ(best_classical_placement(g, c, {"expert", "single"}).method, "single");
+  EXPECT_THROW(best_classical_placement(g, c, {"expert"}), UsageError);
+  EXPECT_THROW(best_classical_placement(g, c, {"no-such-placer"}), UsageError);
+}
+
+TEST(GdpHint, AHintPolicyLearnsToCopyTheHintOfAnUnseenGraph) {
+  // Trained on one graph (teacher = its hint, devices renamed at random each step), the policy copies the
+  // hint of another graph, which here puts the two branches on the two devices the other way round.
+  DeviceGraph train = testing_graphs::two_branches(10, "train");
+  DeviceGraph unseen = testing_graphs::two_branches(7, "unseen", true);
+  Cluster c = cluster_preset("p100x4");
+  const std::vector<std::string> methods = {"single", "metis", "m-etf"};
+  torch::manual_seed(3);
+  nn::GdpPolicy policy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4).hint(true));
+  GdpTrainOptions o = quick(0);
+  EXPECT_THROW(GdpTrainer(policy, {{"train", &train, &c}}, o), UsageError);  // no hint placers
+  o.hint_methods = methods;
+  GdpTrainer t(policy, {{"train", &train, &c}}, o);
+  EXPECT_FALSE(t.hint_method(0).empty());
+  ReferencePlacement teacher = best_classical_placement(train, c, methods, 1, kHintMemoryRepair);
+  EXPECT_LT(t.imitate({teacher.placement}, 150), 0.05);
+
+  ReferencePlacement hint;
+  nn::OpGraphTensors in = gdp_input(unseen, c, methods, &hint);
+  ASSERT_TRUE(in.hint.defined());
+  std::vector<int> swapped = hint.placement;  // a hint the training never showed: devices renamed
+  for (int& d : swapped) d = 3 - d;
+  in.hint = torch::tensor(std::vector<int64_t>(swapped.begin(), swapped.end()), torch::kInt64);
+  torch::NoGradGuard guard;
+  t.policy()->eval();
+  auto greedy = t.policy()->forward(in, 4).argmax(1);
+  int agree = 0;
+  for (int v = 0; v < unseen.num_ops(); ++v) agree += greedy[v].item<int64_t>() == swapped[v] ? 1 : 0;
+  EXPECT_EQ(agree, unseen.num_ops());
+
+  // The model records its hint placers; a hint model without them is refused.
+  auto dir = testing::scratch_dir();
+  t.save(dir + "/hint.pt");
+  Json meta;
+  auto loaded = load_gdp_model(dir + "/hint.pt", &meta);
+  EXPECT_TRUE(loaded->options().hint());
+  EXPECT_EQ(gdp_hint_methods(meta), methods);
+  Json no_methods = meta;
+  no_methods.erase("hint_methods");
+  learn::save_checkpoint(dir + "/no_methods.pt", *t.policy(), no_methods);
+  EXPECT_THROW(load_gdp_model(dir + "/no_methods.pt"), InputError);
+}
+
 TEST_F(GdpTrainerTest, GraphsAndClustersBeyondTheModelLimitsAreRefused) {
   auto policy = small_policy();
   Json meta = gdp_model_meta(policy->options(), 10);

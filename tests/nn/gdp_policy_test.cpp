@@ -89,6 +89,32 @@ TEST(GdpPolicy, GradientsReachEveryParameter) {
   }
 }
 
+TEST(GdpPolicy, AHintIsRequiredInRangeAndItsGainPicksTheHintedDevice) {
+  torch::manual_seed(5);
+  GdpPolicy p(small().hint(true));
+  auto in = chain(20);
+  EXPECT_THROW(p->forward(in, 4), Error);  // the model reads a hint, the input has none
+  in.hint = torch::arange(20) % 4;
+  EXPECT_THROW(p->forward(in, 3), Error);  // device 3 is not in a 3-device cluster
+  auto logits = p->forward(in, 4);
+  EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{20, 4}));
+  // Gradients reach the gain, and with a large gain the greedy device is the hinted one.
+  torch::log_softmax(logits, 1).gather(1, in.hint.unsqueeze(1)).sum().backward();
+  for (const auto& kv : p->named_parameters()) ASSERT_TRUE(kv.value().grad().defined()) << kv.key();
+  {
+    torch::NoGradGuard guard;
+    for (auto& kv : p->named_parameters())
+      if (kv.key() == "hint_gain.bias") kv.value().fill_(100.0);
+  }
+  EXPECT_TRUE(torch::equal(p->forward(in, 4).argmax(1), in.hint));
+  // A policy without the option ignores a hint in the input.
+  GdpPolicy plain(small());
+  plain->eval();
+  auto no_hint = in;
+  no_hint.hint = torch::Tensor();
+  EXPECT_TRUE(torch::equal(plain->forward(in, 4), plain->forward(no_hint, 4)));
+}
+
 TEST(GdpPolicy, ScalesToFiftyThousandOps) {
   torch::manual_seed(5);
   GdpPolicy p{GdpPolicyOptions()};

@@ -45,6 +45,9 @@ struct PlacementTask {
   std::string name;
   const DeviceGraph* graph = nullptr;
   const Cluster* cluster = nullptr;
+  /// The policy input when already computed (gdp_input; must outlive the trainer); null = computed here.
+  const nn::OpGraphTensors* input = nullptr;
+  std::string hint_method = {};  ///< the placer of input's hint, when input is given
 };
 
 struct GdpTrainOptions {
@@ -104,6 +107,10 @@ struct GdpTrainOptions {
   /// network) and only the adapter learns, so an iteration needs no forward or backward pass of the
   /// network. Needs adapter_lr > 0.
   bool freeze_network = false;
+  /// Classical placers (device_placer.h names) whose best placement, by the simulator's score, is the
+  /// placement hint of each task for a policy with GdpPolicyOptions::hint (best_classical_placement).
+  /// Required for such a policy; a model records its list (gdp_hint_methods).
+  std::vector<std::string> hint_methods;
   static learn::PpoOptions default_ppo();
   void validate() const;
 };
@@ -137,11 +144,42 @@ std::vector<TaskBest::Improvement> improvement_trace_from_json(const Json& rows)
 /// capacity, log compute time, log link-to-memory bandwidth ratio, log op count.
 std::vector<float> cluster_context(const DeviceGraph& graph, const Cluster& cluster);
 
-/// Model metadata for save_checkpoint: kind, feature set, network configuration, limits and the
-/// decision unit ("actions": "group" or "op"; files without the field are "op").
-Json gdp_model_meta(const nn::GdpPolicyOptions& options, int64_t max_ops, bool group_actions = true);
+/// Model metadata for save_checkpoint: kind, feature set, network configuration, limits, the
+/// decision unit ("actions": "group" or "op"; files without the field are "op") and, for a policy with
+/// a placement hint, the classical placers that make it ("hint_methods").
+Json gdp_model_meta(const nn::GdpPolicyOptions& options, int64_t max_ops, bool group_actions = true,
+                    const std::vector<std::string>& hint_methods = {});
 /// Whether a model's metadata says it decides per co-location group.
 bool gdp_group_actions(const Json& meta);
+/// The hint's classical placers of a model (empty for a model without a hint).
+std::vector<std::string> gdp_hint_methods(const Json& meta);
+
+/// The best of the named classical placers' placements of a graph, by the simulator's score.
+struct ReferencePlacement {
+  std::vector<int> placement;
+  std::string method;
+  double score = 0, step_time = 0;
+  bool feasible = false;
+  int64_t evaluations = 0;  ///< simulator evaluations made to find it
+};
+/// Runs each named classical placer (seed `seed`, one thread); a placer that refuses the graph (UsageError,
+/// e.g. "expert" without an expert split) is skipped. An out-of-memory placement gets up to repair_rounds
+/// rounds of memory repair (repair_out_of_memory). Devices are then renumbered by first use in
+/// topological order when that leaves the score unchanged (homogeneous devices), so that one numbering
+/// serves every graph. UsageError when no placer gives a placement.
+ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Cluster& cluster,
+                                            const std::vector<std::string>& methods, uint64_t seed = 1,
+                                            int repair_rounds = 0);
+/// Default hint placers of `devices train --hint` (the fast classical placers; not the anneal).
+const std::vector<std::string>& default_hint_methods();
+/// Rounds of memory repair of the hint placement (the gdp placer's default for its samples).
+inline constexpr int kHintMemoryRepair = 3;
+
+/// The policy input of a task: op_graph_tensors with the cluster context, and with the placement hint
+/// (best_classical_placement of hint_methods, seed 1, kHintMemoryRepair rounds) when hint_methods is
+/// not empty. hint_out (optional) receives the hint.
+nn::OpGraphTensors gdp_input(const DeviceGraph& graph, const Cluster& cluster,
+                             const std::vector<std::string>& hint_methods, ReferencePlacement* hint_out = nullptr);
 /// Loads a GDP model file; InputError (naming the file) when it is not a GDP model of feature set
 /// devplace-v1 or its parameters do not fit. meta_out receives the metadata.
 nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out = nullptr);
@@ -205,6 +243,8 @@ class GdpTrainer {
   int64_t repaired_samples() const { return repaired_samples_; }
   int iteration() const { return iteration_; }
   double wall_seconds() const { return wall_offset_; }
+  /// The classical placer whose placement is task t's hint ("" for a policy without a hint).
+  const std::string& hint_method(size_t t) const { return hint_method_.at(t); }
   learn::TrainingLog& log() { return log_; }
   nn::GdpPolicy& policy() { return policy_; }
 
@@ -231,6 +271,7 @@ class GdpTrainer {
   double adapter_scale_ = 1;
   std::vector<torch::Tensor> frozen_logits_;  ///< per task, when freeze_network
   std::vector<nn::OpGraphTensors> inputs_;
+  std::vector<std::string> hint_method_;  ///< per task: the placer of its hint ("" without)
   std::vector<TaskBest> best_;
   std::vector<int64_t> task_evaluations_;
   int iteration_ = 0;

@@ -31,6 +31,9 @@ struct OpGraphTensors {
   torch::Tensor context;   ///< float32 [C]: cluster/graph context (capacity ratios, ...)
   torch::Tensor group;     ///< int64 [n]: co-location group of each op (the unit of a placement decision)
   int64_t num_groups = 0;  ///< groups are 0..num_groups-1
+  /// int64 [n]: device of each op in a reference placement (a classical placer's), for policies with
+  /// GdpPolicyOptions::hint; undefined otherwise.
+  torch::Tensor hint;
   int64_t num_ops() const { return op_type.defined() ? op_type.size(0) : 0; }
 };
 
@@ -46,6 +49,11 @@ struct GdpPolicyOptions {
   TORCH_ARG(int64_t, ffn) = 128;
   TORCH_ARG(int64_t, segment) = 128;
   TORCH_ARG(int64_t, max_devices) = 8;
+  /// Placement hint: the input also gets the one-hot device of each op in a reference placement
+  /// (OpGraphTensors::hint), and each op's logits get g_v · onehot(hint_v), with a per-op gain g_v read
+  /// from the op's final embedding (zero at initialization). Copying the hint is then one weight away,
+  /// and the network learns where to leave it (Placeto-style: the policy sees a placement).
+  TORCH_ARG(bool, hint) = false;
 };
 
 /// One Transformer-XL-style layer over segments, with superposition scales.
@@ -81,6 +89,7 @@ class GdpPolicyImpl : public torch::nn::Module {
   torch::nn::ModuleList attention_;
   torch::nn::LayerNorm out_norm_{nullptr};
   torch::nn::Linear head_{nullptr};
+  torch::nn::Linear hint_gain_{nullptr};  ///< with options.hint: per-op gain of the hinted device's logit
 };
 TORCH_MODULE(GdpPolicy);
 
