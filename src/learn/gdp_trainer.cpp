@@ -187,6 +187,12 @@ nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out) {
     (void)meta.at("limits").at("max_ops").get<int64_t>();
     if (o.hint() && gdp_hint_methods(meta).empty())
       throw InputError(path, 0, "model reads a placement hint but names no hint_methods");
+    PlacerRegistry classical;
+    add_classical_placers(classical);
+    const auto known = classical.names();
+    for (const auto& m : gdp_hint_methods(meta))
+      if (std::find(known.begin(), known.end(), m) == known.end())
+        throw InputError(path, 0, "model's hint placer \"" + m + "\" is not a classical placer of this build");
   } catch (const Json::exception& e) {
     throw InputError(path, 0, std::string("model metadata: missing or invalid field (") + e.what() + ")");
   }

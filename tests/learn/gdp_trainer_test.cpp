@@ -533,6 +533,15 @@ TEST(GdpHint, AHintPolicyLearnsToCopyTheHintOfAnUnseenGraph) {
   no_methods.erase("hint_methods");
   learn::save_checkpoint(dir + "/no_methods.pt", *t.policy(), no_methods);
   EXPECT_THROW(load_gdp_model(dir + "/no_methods.pt"), InputError);
+  Json unknown = meta;
+  unknown["hint_methods"] = {"single", "placer-of-a-later-version"};
+  learn::save_checkpoint(dir + "/unknown.pt", *t.policy(), unknown);
+  try {
+    load_gdp_model(dir + "/unknown.pt");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("placer-of-a-later-version"), std::string::npos);
+  }
 }
 
 TEST_F(GdpTrainerTest, GraphsAndClustersBeyondTheModelLimitsAreRefused) {
