@@ -40,6 +40,24 @@ class LearnedPlacersTest : public ::testing::Test {
     o.progress = false;
     return o;
   }
+  /// A small GDP model (reading the hint of hint_methods when not empty) trained for `iterations` on another
+  /// graph and saved as `file` in the scratch folder; returns its path.
+  std::string pretrained_model(const std::string& file, uint64_t seed, int iterations,
+                               const std::vector<std::string>& hint_methods) {
+    torch::manual_seed(seed);
+    nn::GdpPolicy policy(
+        nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4).hint(!hint_methods.empty()));
+    auto pretrain_graph = testing_graphs::two_branches(10, "pretrain");
+    GdpTrainOptions to;
+    to.iterations = iterations;
+    to.progress = false;
+    to.hint_methods = hint_methods;
+    GdpTrainer trainer(policy, {{"pretrain", &pretrain_graph, &cluster}}, to);
+    trainer.train();
+    const std::string path = testing::scratch_dir() + "/" + file;
+    trainer.save(path);
+    return path;
+  }
 };
 
 TEST_F(LearnedPlacersTest, BothMethodsAreRegistered) {
@@ -63,19 +81,8 @@ TEST_F(LearnedPlacersTest, GdpFromScratchAndRl2017GiveValidPlacements) {
 }
 
 TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
-  auto dir = testing::scratch_dir();
-  torch::manual_seed(1);
-  nn::GdpPolicy policy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4));
-  auto pretrain_graph = testing_graphs::two_branches(10, "pretrain");
-  GdpTrainOptions to;
-  to.iterations = 2;
-  to.progress = false;
-  GdpTrainer trainer(policy, {{"pretrain", &pretrain_graph, &cluster}}, to);
-  trainer.train();
-  trainer.save(dir + "/gdp.pt");
-
   auto o = options();
-  o.model_path = dir + "/gdp.pt";
+  o.model_path = pretrained_model("gdp.pt", 1, 2, {});
   auto placer = registry.create("gdp");
   Placement zero = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(zero.info["mode"], "zero-shot");
@@ -121,23 +128,12 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
 }
 
 TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvaluations) {
-  auto dir = testing::scratch_dir();
-  torch::manual_seed(2);
-  nn::GdpPolicy policy(nn::GdpPolicyOptions().hidden(32).ffn(64).segment(8).max_devices(4).hint(true));
-  auto pretrain_graph = testing_graphs::two_branches(10, "pretrain");
-  GdpTrainOptions to;
-  to.iterations = 1;
-  to.progress = false;
-  to.hint_methods = {"single", "m-topo", "metis"};
-  GdpTrainer trainer(policy, {{"pretrain", &pretrain_graph, &cluster}}, to);
-  trainer.train();
-  trainer.save(dir + "/hint.pt");
-
+  const std::vector<std::string> methods = {"single", "m-topo", "metis"};
   auto o = options();
-  o.model_path = dir + "/hint.pt";
+  o.model_path = pretrained_model("hint.pt", 2, 1, methods);
   auto placer = registry.create("gdp");
   Placement zero = run_placer(*placer, graph, cluster, o);
-  const ReferencePlacement hint = best_classical_placement(graph, cluster, to.hint_methods, 1, kHintMemoryRepair);
+  const ReferencePlacement hint = best_classical_placement(graph, cluster, methods, 1, kHintMemoryRepair);
   EXPECT_EQ(zero.info["hint_method"], hint.method);
   EXPECT_DOUBLE_EQ(zero.info["hint_step_time"].get<double>(), hint.step_time);
   EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 16);  // the hint's, greedy + 15 samples
