@@ -185,12 +185,13 @@ nn::GdpPolicy load_gdp_model(const std::string& path, Json* meta_out) {
         .heads(c.at("heads")).ffn(c.at("ffn")).segment(c.at("segment")).max_devices(c.at("max_devices"))
         .hint(c.value("hint", false));  // models written before stop 26 have no hint
     (void)meta.at("limits").at("max_ops").get<int64_t>();
-    if (o.hint() && gdp_hint_methods(meta).empty())
+    const std::vector<std::string> hint_methods = gdp_hint_methods(meta);
+    if (o.hint() && hint_methods.empty())
       throw InputError(path, 0, "model reads a placement hint but names no hint_methods");
     PlacerRegistry classical;
     add_classical_placers(classical);
     const auto known = classical.names();
-    for (const auto& m : gdp_hint_methods(meta))
+    for (const auto& m : hint_methods)
       if (std::find(known.begin(), known.end(), m) == known.end())
         throw InputError(path, 0, "model's hint placer \"" + m + "\" is not a classical placer of this build");
   } catch (const Json::exception& e) {
@@ -310,6 +311,8 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
       log_(options_.log_prefix) {
   options_.validate();
   if (tasks_.empty()) throw UsageError("gdp: no training graphs");
+  if (policy_->options().hint() && options_.hint_methods.empty())
+    throw UsageError("gdp: the policy reads a placement hint but no hint placers are given (hint_methods)");
   for (const auto& t : tasks_) {
     if (t.graph == nullptr || t.cluster == nullptr) throw Error("gdp: task without graph or cluster");
     if (t.graph->num_ops() > max_ops_)
@@ -318,8 +321,6 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
     if (t.cluster->num_devices() > policy_->options().max_devices())
       throw UsageError("gdp: cluster of task '" + t.name + "' has " + std::to_string(t.cluster->num_devices()) +
                        " devices; the model supports 1.." + std::to_string(policy_->options().max_devices()));
-    if (policy_->options().hint() && options_.hint_methods.empty())
-      throw UsageError("gdp: the policy reads a placement hint but no hint placers are given (hint_methods)");
     if (t.input != nullptr) {
       if (policy_->options().hint() != t.input->hint.defined())
         throw Error("gdp: task '" + t.name + "' comes with an input that does not match the policy's hint setting");
