@@ -273,18 +273,21 @@ hinted = [res for res in results if res["rows"]["gdp-zero-shot"].get("info", {})
 if hinted:
     lines += ["", "The shipped model reads a placement hint: the best of its hint placers' placements of the graph "
               "(placer and step time below; computed when placing, its simulator evaluations counted). Greedy = the "
-              "policy's argmax placement; zero-shot = the best of greedy and 15 samples (the median seed's run); fine-tuned: "
-              "the median of the first table.", "",
-              "| graph | hint | greedy | zero-shot | fine-tuned | zero-shot / hint | fine-tuned / hint |",
-              "|---|---|---|---|---|---|---|"]
+              "policy's argmax placement; policy = the best of greedy and 15 samples; zero-shot = the best of the policy's and the "
+              "hint (since stop 27 the hint is a candidate too; the median seed's run); fine-tuned: the median of the first "
+              "table.", "",
+              "| graph | hint | greedy | policy | zero-shot (from) | fine-tuned | zero-shot / hint | fine-tuned / hint |",
+              "|---|---|---|---|---|---|---|---|"]
     for res in hinted:
         r = res["rows"]
         i = r["gdp-zero-shot"]["info"]
         h = i["hint_step_time"]
         ft = r["gdp-finetune"].get("step_time")
-        lines.append("| %s | %s %.4f%s | %.4f | %.4f | %s | %.3f | %s |" % (
+        policy = i.get("policy_step_time", i["zero_shot_step_time"])  # runs before stop 27: no hint candidate
+        lines.append("| %s | %s %.4f%s | %.4f | %.4f | %.4f (%s) | %s | %.3f | %s |" % (
             res["graph"], i["hint_method"], h, "" if i.get("hint_feasible", True) else " (OOM)",
-            i["greedy_step_time"], i["zero_shot_step_time"], "%.4f" % ft if ft else "-",
+            i["greedy_step_time"], policy, i["zero_shot_step_time"], i.get("zero_shot_source", "policy"),
+            "%.4f" % ft if ft else "-",
             i["zero_shot_step_time"] / h, "%.3f" % (ft / h) if ft else "-"))
 lines += ["", "Simulator evaluations (to the best placement / total) and wall-clock seconds of the placer:", "",
           "| graph | rl2017 | gdp scratch | gdp zero-shot | gdp fine-tuned | policy inference (s) |", "|---|---|---|---|---|---|"]

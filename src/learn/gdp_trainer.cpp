@@ -339,6 +339,14 @@ GdpTrainer::GdpTrainer(nn::GdpPolicy policy, std::vector<PlacementTask> tasks, G
     so.critical_path = false;
     b.reference = simulate(*t.graph, *t.cluster, std::vector<int>(t.graph->num_ops(), 0), so).step_time;
     b.score = std::numeric_limits<double>::infinity();
+    if (t.start != nullptr && !t.start->placement.empty()) {
+      if (t.start->placement.size() != static_cast<size_t>(t.graph->num_ops()))
+        throw Error("gdp: the start placement of task '" + t.name + "' does not cover the graph's ops");
+      b.placement = t.start->placement;
+      b.score = t.start->score;
+      b.step_time = t.start->step_time;
+      b.feasible = t.start->feasible;
+    }
     best_.push_back(b);
   }
   task_evaluations_.assign(tasks_.size(), 0);

@@ -136,10 +136,16 @@ TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvalu
   const ReferencePlacement hint = best_classical_placement(graph, cluster, methods, 1, kHintMemoryRepair);
   EXPECT_EQ(zero.info["hint_method"], hint.method);
   EXPECT_DOUBLE_EQ(zero.info["hint_step_time"].get<double>(), hint.step_time);
-  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 16);  // the hint's, greedy + 15 samples
+  // The hint's evaluations, the hint again as a candidate, greedy + 15 samples.
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16);
+  // The hint is a candidate: the result is never worse than it, and says whether it is the hint.
+  EXPECT_LE(zero.info["best_score"].get<double>(), hint.score + 1e-12);
+  const double policy_step_time = zero.info["policy_step_time"].get<double>();
+  EXPECT_EQ(zero.info["zero_shot_source"], policy_step_time < hint.step_time ? "policy" : "hint");
+  EXPECT_DOUBLE_EQ(zero.info["best_step_time"].get<double>(), std::min(policy_step_time, hint.step_time));
   o.finetune_steps = 2;
   Placement tuned = run_placer(*placer, graph, cluster, o);
-  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 16 + 2 * 256);
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 + 2 * 256);
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
   o.extra = {{"hint", true}};  // a pre-trained model keeps its hint
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);

@@ -124,6 +124,40 @@ TEST_F(GdpTrainerTest, SelfImitationMakesTheBestPlacementTheGreedyOne) {
   }
 }
 
+TEST_F(GdpTrainerTest, AStartPlacementIsTheBestUntilBeatenAndSelfImitationPullsTowardsIt) {
+  // A start that no sample can beat (score -1): the best stays it, and self-imitation makes it the greedy
+  // placement, although PPO alone would not put every op on device 1.
+  TaskBest start;
+  start.placement.assign(graph.num_ops(), 1);
+  start.score = -1;
+  start.step_time = 1;
+  start.feasible = true;
+  auto with_start = tasks();
+  with_start[0].start = &start;
+  auto o = quick(2);
+  o.self_imitation = 1.0;
+  o.self_imitation_steps = 80;
+  GdpTrainer t(small_policy(), with_start, o);
+  t.train();
+  EXPECT_EQ(t.best()[0].placement, start.placement);
+  EXPECT_EQ(t.best()[0].score, -1);
+  EXPECT_TRUE(t.best()[0].trace.empty());  // no improvement of the trainer's own
+  {
+    torch::NoGradGuard guard;
+    t.policy()->eval();
+    auto input = op_graph_tensors(graph, cluster_context(graph, cluster));
+    auto greedy = group_logits(t.policy()->forward(input, 2), input).argmax(1);
+    EXPECT_EQ(placement_from_decisions(greedy, graph, /*group_actions=*/true), start.placement);
+  }
+  // Without the start the trainer's best is one of its samples.
+  GdpTrainer plain(small_policy(), tasks(), o);
+  plain.train();
+  EXPECT_GT(plain.best()[0].score, 0);
+  EXPECT_FALSE(plain.best()[0].trace.empty());
+  start.placement.pop_back();  // a start that does not cover the graph
+  EXPECT_THROW(GdpTrainer(small_policy(), with_start, o), Error);
+}
+
 TEST(GdpSampling, ExplorationMixesInUniformDecisionsWithTheMixtureLogProbability) {
   // A saturated policy: device 0 for every decision.
   const int64_t m = 4000, D = 4, K = 4;

@@ -40,6 +40,8 @@ namespace tessera::devices {
 
 inline constexpr const char* kGdpModelKind = "gdp";
 
+struct TaskBest;
+
 /// A graph to place on a cluster. Both must outlive the trainer.
 struct PlacementTask {
   std::string name;
@@ -48,6 +50,10 @@ struct PlacementTask {
   /// The policy input when already computed (gdp_input; must outlive the trainer); null = computed here.
   const nn::OpGraphTensors* input = nullptr;
   std::string hint_method = {};  ///< the placer of input's hint, when input is given
+  /// The best placement known before training (e.g. the zero-shot candidates'; must outlive the trainer):
+  /// the task's best starts from it, so self-imitation pulls towards it from the first update. Its score
+  /// must come from the trainer's simulator settings; its evaluations are the caller's (not counted again).
+  const TaskBest* start = nullptr;
 };
 
 struct GdpTrainOptions {
