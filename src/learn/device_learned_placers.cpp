@@ -321,12 +321,13 @@ class GdpPlacer : public Placer {
         sample_evaluations[k] +=
             repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
       });
-      int64_t repaired = 0;
+      int64_t repaired = 0, sample_total = 0;  // over the policy's candidates
       double policy_best = std::numeric_limits<double>::infinity();
       double policy_step_time = 0;
       for (int64_t k = 0; k < K; ++k) {
         evaluations += sample_evaluations[k];
         if (k >= first_sample) {
+          sample_total += sample_evaluations[k];
           repaired += sample_evaluations[k] > 1 ? 1 : 0;
           if (results[k].score < policy_best) {
             policy_best = results[k].score;
@@ -344,8 +345,6 @@ class GdpPlacer : public Placer {
       }
       p.info["memory_repaired_samples"] = repaired;
       if (derive_samples) {
-        int64_t sample_total = 0;
-        for (int64_t k = first_sample; k < K; ++k) sample_total += sample_evaluations[k];
         const double per_sample = static_cast<double>(sample_total) / static_cast<double>(S);
         o.samples = std::clamp(static_cast<int>(std::lround(kGdpFinetuneEvaluations / per_sample)),
                                kGdpFinetuneMinSamples, kGdpFinetuneEvaluations);
