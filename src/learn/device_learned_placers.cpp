@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <vector>
 
 #include "tessera/core/error.h"
@@ -312,23 +313,43 @@ class GdpPlacer : public Placer {
       std::vector<std::unique_ptr<DeviceSimulator>> sims;
       for (int w = 0; w < threads; ++w) sims.push_back(std::make_unique<DeviceSimulator>(graph, cluster, so));
       std::vector<std::vector<int>> placements(K);
-      std::vector<SimResult> results(K);
-      std::vector<int> sample_evaluations(K, 1);
-      parallel_for(K, threads, [&](int64_t k, int w) {
+      for (int64_t k = 0; k < K; ++k)
         placements[k] = k < first_sample ? hint.placement
                                          : placement_from_decisions(actions[k - first_sample], graph, o.group_actions);
+      // A nearly deterministic policy draws the same placement several times, often the hint itself: a
+      // candidate equal to an earlier one takes its result (simulation and repair are deterministic) and costs
+      // no evaluation.
+      std::vector<int64_t> same_as(K), distinct;
+      {
+        std::map<std::vector<int>, int64_t> seen;
+        for (int64_t k = 0; k < K; ++k) {
+          same_as[k] = seen.emplace(placements[k], k).first->second;
+          if (same_as[k] == k) distinct.push_back(k);
+        }
+      }
+      std::vector<SimResult> results(K);
+      std::vector<int> sample_evaluations(K, 0);
+      parallel_for(static_cast<int64_t>(distinct.size()), threads, [&](int64_t i, int w) {
+        const int64_t k = distinct[i];
         results[k] = sims[w]->run(placements[k]);
-        sample_evaluations[k] +=
-            repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
+        sample_evaluations[k] =
+            1 + repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
       });
-      int64_t repaired = 0, sample_total = 0;  // over the policy's candidates
+      for (int64_t k = 0; k < K; ++k)
+        if (same_as[k] != k) {
+          placements[k] = placements[same_as[k]];
+          results[k] = results[same_as[k]];
+        }
+      p.info["zero_shot_duplicates"] = K - static_cast<int64_t>(distinct.size());
+      int64_t repaired = 0, sample_total = 0;  // over the policy's candidates, a duplicate at its original's cost
       double policy_best = std::numeric_limits<double>::infinity();
       double policy_step_time = 0;
       for (int64_t k = 0; k < K; ++k) {
         evaluations += sample_evaluations[k];
         if (k >= first_sample) {
-          sample_total += sample_evaluations[k];
-          repaired += sample_evaluations[k] > 1 ? 1 : 0;
+          const int cost = sample_evaluations[same_as[k]];
+          sample_total += cost;
+          repaired += cost > 1 ? 1 : 0;
           if (results[k].score < policy_best) {
             policy_best = results[k].score;
             policy_step_time = results[k].step_time;
@@ -346,6 +367,7 @@ class GdpPlacer : public Placer {
       p.info["memory_repaired_samples"] = repaired;
       if (derive_samples) {
         const double per_sample = static_cast<double>(sample_total) / static_cast<double>(S);
+        p.info["zero_shot_evaluations_per_sample"] = per_sample;
         o.samples = std::clamp(static_cast<int>(std::lround(kGdpFinetuneEvaluations / per_sample)),
                                kGdpFinetuneMinSamples, kGdpFinetuneEvaluations);
       }

@@ -86,15 +86,19 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   auto placer = registry.create("gdp");
   Placement zero = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(zero.info["mode"], "zero-shot");
-  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), 16);  // greedy + 15 samples
+  // Greedy + 15 samples; a candidate drawn twice is simulated once.
+  const int64_t dup = zero.info["zero_shot_duplicates"].get<int64_t>();
+  EXPECT_GE(dup, 0);
+  EXPECT_LT(dup, 16);
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), 16 - dup);
   o.finetune_steps = 2;
   Placement tuned = run_placer(*placer, graph, cluster, o);
   EXPECT_EQ(tuned.info["mode"], "finetune");
-  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 + 2 * 256);  // fine-tuning samples 256 per iteration
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), 16 - dup + 2 * 256);  // fine-tuning samples 256 per iteration
   EXPECT_EQ(tuned.info["samples_per_iteration"].get<int>(), 256);
   o.extra = {{"samples", 4}};
   Placement small = run_placer(*placer, graph, cluster, o);
-  EXPECT_EQ(small.info["evaluations"].get<int64_t>(), 16 + 2 * 4);
+  EXPECT_EQ(small.info["evaluations"].get<int64_t>(), 16 - dup + 2 * 4);
   // Fine-tuning keeps the zero-shot candidates: it is never worse.
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
   // Its trace of improvements starts with the zero-shot ones (the first 16 evaluations).
@@ -103,18 +107,24 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   const Json &zt = zero.info["best_trace"], &tt = tuned.info["best_trace"];
   ASSERT_GE(tt.size(), zt.size());
   for (size_t i = 0; i < zt.size(); ++i) EXPECT_EQ(tt[i], zt[i]) << i;
-  for (size_t i = zt.size(); i < tt.size(); ++i) EXPECT_GT(tt[i][0].get<int64_t>(), 16) << i;
+  for (size_t i = zt.size(); i < tt.size(); ++i) EXPECT_GT(tt[i][0].get<int64_t>(), 16 - dup) << i;
 
   // Where the graph does not fit on one device, the samples are repaired at several evaluations each, and
-  // fine-tuning samples fewer placements: 256 evaluations over the zero-shot cost per sample.
+  // fine-tuning samples fewer placements: 256 evaluations over the zero-shot cost per sample (a duplicate
+  // candidate at its original's cost: the cost of the samples fine-tuning will draw).
   Cluster tight = cluster.with_memory(0.3e9);
   o.extra = Json::object();
   o.finetune_steps = 0;
-  const int64_t z = run_placer(*placer, graph, tight, o).info["evaluations"].get<int64_t>();
-  ASSERT_GT(z, 16) << "no zero-shot sample was repaired";
+  const Placement tight_zero = run_placer(*placer, graph, tight, o);
+  const int64_t z = tight_zero.info["evaluations"].get<int64_t>();
+  const int64_t tight_dup = tight_zero.info["zero_shot_duplicates"].get<int64_t>();
+  const double per_sample = tight_zero.info["zero_shot_evaluations_per_sample"].get<double>();
+  ASSERT_GT(per_sample, 1.0) << "no zero-shot sample was repaired";
+  EXPECT_GT(z, 16 - tight_dup) << "the distinct candidates cost one evaluation each";
+  EXPECT_LE(static_cast<double>(z), per_sample * 16 + 1e-9);
   o.finetune_steps = 1;
   Placement repaired = run_placer(*placer, graph, tight, o);
-  const int expected = static_cast<int>(std::lround(256.0 * 16 / static_cast<double>(z)));
+  const int expected = static_cast<int>(std::lround(256.0 / per_sample));
   EXPECT_LT(expected, 256);
   EXPECT_EQ(repaired.info["samples_per_iteration"].get<int>(), expected);
   EXPECT_GE(repaired.info["evaluations"].get<int64_t>(), z + expected);
@@ -127,6 +137,22 @@ TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
   EXPECT_THROW(run_placer(*placer, graph, eight, o), UsageError);
 }
 
+TEST_F(LearnedPlacersTest, AZeroShotCandidateDrawnTwiceIsSimulatedOnce) {
+  auto o = options();
+  o.model_path = pretrained_model("gdp.pt", 1, 2, {});
+  o.extra = {{"zero_shot_samples", 63}};
+  auto placer = registry.create("gdp");
+  Placement p = run_placer(*placer, graph, cluster, o);
+  const int64_t dup = p.info["zero_shot_duplicates"].get<int64_t>();
+  // 64 candidates on a small graph from a trained policy: some are drawn more than once.
+  EXPECT_GT(dup, 0);
+  EXPECT_EQ(p.info["evaluations"].get<int64_t>() + dup, 64);
+  // The result is a simulated placement all the same, and no candidate costs more than it did.
+  EXPECT_NEAR(simulate(graph, cluster, p.device).step_time, p.info["best_step_time"].get<double>(), 1e-12);
+  EXPECT_DOUBLE_EQ(p.info["zero_shot_evaluations_per_sample"].get<double>(), 1.0);
+  expect_valid_trace(p.info);
+}
+
 TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvaluations) {
   const std::vector<std::string> methods = {"single", "m-topo", "metis"};
   auto o = options();
@@ -136,8 +162,10 @@ TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvalu
   const ReferencePlacement hint = best_classical_placement(graph, cluster, methods, 1, kHintMemoryRepair);
   EXPECT_EQ(zero.info["hint_method"], hint.method);
   EXPECT_DOUBLE_EQ(zero.info["hint_step_time"].get<double>(), hint.step_time);
-  // The hint's evaluations, the hint again as a candidate, greedy + 15 samples.
-  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16);
+  // The hint's evaluations, the hint again as a candidate, greedy + 15 samples (a candidate equal to the
+  // hint or to an earlier sample is not simulated again).
+  const int64_t dup = zero.info["zero_shot_duplicates"].get<int64_t>();
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 - dup);
   // The hint is a candidate: the result is never worse than it, and says whether it is the hint.
   EXPECT_LE(zero.info["best_score"].get<double>(), hint.score + 1e-12);
   const double policy_step_time = zero.info["policy_step_time"].get<double>();
@@ -145,7 +173,7 @@ TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvalu
   EXPECT_DOUBLE_EQ(zero.info["best_step_time"].get<double>(), std::min(policy_step_time, hint.step_time));
   o.finetune_steps = 2;
   Placement tuned = run_placer(*placer, graph, cluster, o);
-  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 + 2 * 256);
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 - dup + 2 * 256);
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
   o.extra = {{"hint", true}};  // a pre-trained model keeps its hint
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);
