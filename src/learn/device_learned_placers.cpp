@@ -302,7 +302,7 @@ class GdpPlacer : public Placer {
       (void)lp;
       const int64_t S = actions.size(0);
       // The hint itself is a candidate too (first: it was found first), so the placer never returns a
-      // placement worse than the hint it reads. Simulated again here: one more evaluation.
+      // placement worse than the hint it reads.
       const bool hint_candidate = !hint.placement.empty();
       const int64_t first_sample = hint_candidate ? 1 : 0;
       const int64_t K = S + first_sample;
@@ -328,11 +328,24 @@ class GdpPlacer : public Placer {
         }
       }
       std::vector<SimResult> results(K);
-      std::vector<int> sample_evaluations(K, 0);
+      // cost: the evaluations a candidate takes when simulated (with its repair); spent: those it took here.
+      std::vector<int> cost(K, 0), spent(K, 0);
+      p.info["zero_shot_duplicates"] = K - static_cast<int64_t>(distinct.size());
+      // A feasible hint was scored when it was computed, under the default simulator settings: with those,
+      // its result is reused too (it would cost one evaluation). Otherwise it is simulated again.
+      const bool hint_scored = hint_candidate && hint.feasible && options.sim.scores_like(SimOptions{});
+      p.info["hint_candidate_evaluations"] = hint_candidate && !hint_scored ? 1 : 0;
+      if (hint_scored) {
+        results[0].score = hint.score;
+        results[0].step_time = hint.step_time;
+        results[0].feasible = true;
+        cost[0] = 1;
+        distinct.erase(distinct.begin());
+      }
       parallel_for(static_cast<int64_t>(distinct.size()), threads, [&](int64_t i, int w) {
         const int64_t k = distinct[i];
         results[k] = sims[w]->run(placements[k]);
-        sample_evaluations[k] =
+        cost[k] = spent[k] =
             1 + repair_out_of_memory(*sims[w], graph, cluster, placements[k], results[k], o.memory_repair);
       });
       for (int64_t k = 0; k < K; ++k)
@@ -340,16 +353,15 @@ class GdpPlacer : public Placer {
           placements[k] = placements[same_as[k]];
           results[k] = results[same_as[k]];
         }
-      p.info["zero_shot_duplicates"] = K - static_cast<int64_t>(distinct.size());
       int64_t repaired = 0, sample_total = 0;  // over the policy's candidates, a duplicate at its original's cost
       double policy_best = std::numeric_limits<double>::infinity();
       double policy_step_time = 0;
       for (int64_t k = 0; k < K; ++k) {
-        evaluations += sample_evaluations[k];
+        evaluations += spent[k];
         if (k >= first_sample) {
-          const int cost = sample_evaluations[same_as[k]];
-          sample_total += cost;
-          repaired += cost > 1 ? 1 : 0;
+          const int c = cost[same_as[k]];
+          sample_total += c;
+          repaired += c > 1 ? 1 : 0;
           if (results[k].score < policy_best) {
             policy_best = results[k].score;
             policy_step_time = results[k].step_time;

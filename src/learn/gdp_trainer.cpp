@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "tessera/core/error.h"
@@ -109,6 +110,9 @@ ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Clus
   ReferencePlacement best;
   best.score = std::numeric_limits<double>::infinity();
   int64_t evaluations = 0;
+  // Placers often agree (m-ETF and m-SCT on many graphs): a placement seen before is not simulated or
+  // repaired again (both are deterministic), and cannot be a new best.
+  std::set<std::vector<int>> seen;
   for (const auto& m : methods) {
     auto placer = registry.create(m);  // UsageError listing the names when unknown
     Placement p;
@@ -118,18 +122,22 @@ ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Clus
       spdlog::debug("gdp: classical placer {} skipped on {}: {}", m, graph.name(), e.what());
       continue;
     }
+    if (!seen.insert(p.device).second) continue;
     SimResult r = sim.run(p.device);
     evaluations += 1 + repair_out_of_memory(sim, graph, cluster, p.device, r, repair_rounds);
     if (r.score < best.score) best = {std::move(p.device), m, r.score, r.step_time, r.feasible, 0};
   }
   if (best.placement.empty()) throw UsageError("gdp: none of the classical placers could place " + graph.name());
-  // Devices renumbered by first use in topological order, kept when the score does not change.
+  // Devices renumbered by first use in topological order, kept when the score does not change (no simulation
+  // when the numbering is canonical already).
   std::vector<int> map(cluster.num_devices(), -1);
   int next = 0;
   for (int op : graph.topological_order())
     if (map[best.placement[op]] < 0) map[best.placement[op]] = next++;
   std::vector<int> canonical(best.placement.size());
   for (size_t v = 0; v < canonical.size(); ++v) canonical[v] = map[best.placement[v]];
+  best.evaluations = evaluations;
+  if (canonical == best.placement) return best;
   const SimResult c = sim.run(canonical);
   best.evaluations = evaluations + 1;
   if (c.score <= best.score * (1 + 1e-9)) {

@@ -162,10 +162,20 @@ TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvalu
   const ReferencePlacement hint = best_classical_placement(graph, cluster, methods, 1, kHintMemoryRepair);
   EXPECT_EQ(zero.info["hint_method"], hint.method);
   EXPECT_DOUBLE_EQ(zero.info["hint_step_time"].get<double>(), hint.step_time);
-  // The hint's evaluations, the hint again as a candidate, greedy + 15 samples (a candidate equal to the
-  // hint or to an earlier sample is not simulated again).
+  // The hint's evaluations, greedy + 15 samples (a candidate equal to the hint or to an earlier sample is not
+  // simulated again); the hint as a candidate keeps the score it was found with under the default simulator
+  // settings, and is simulated again (one evaluation) under others.
   const int64_t dup = zero.info["zero_shot_duplicates"].get<int64_t>();
-  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 - dup);
+  EXPECT_EQ(zero.info["hint_candidate_evaluations"].get<int>(), 0);
+  EXPECT_EQ(zero.info["evaluations"].get<int64_t>(), hint.evaluations + 16 - dup);
+  {
+    auto penalized = o;
+    penalized.sim.oom_penalty = 20;
+    const Placement z = run_placer(*placer, graph, cluster, penalized);
+    EXPECT_EQ(z.info["hint_candidate_evaluations"].get<int>(), 1);
+    EXPECT_EQ(z.info["evaluations"].get<int64_t>(),
+              hint.evaluations + 1 + 16 - z.info["zero_shot_duplicates"].get<int64_t>());
+  }
   // The hint is a candidate: the result is never worse than it, and says whether it is the hint.
   EXPECT_LE(zero.info["best_score"].get<double>(), hint.score + 1e-12);
   const double policy_step_time = zero.info["policy_step_time"].get<double>();
@@ -173,7 +183,7 @@ TEST_F(LearnedPlacersTest, AHintModelComputesTheHintWhenPlacingAndCountsItsEvalu
   EXPECT_DOUBLE_EQ(zero.info["best_step_time"].get<double>(), std::min(policy_step_time, hint.step_time));
   o.finetune_steps = 2;
   Placement tuned = run_placer(*placer, graph, cluster, o);
-  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 1 + 16 - dup + 2 * 256);
+  EXPECT_EQ(tuned.info["evaluations"].get<int64_t>(), hint.evaluations + 16 - dup + 2 * 256);
   EXPECT_LE(tuned.info["best_score"].get<double>(), zero.info["best_score"].get<double>());
   o.extra = {{"hint", true}};  // a pre-trained model keeps its hint
   EXPECT_THROW(run_placer(*placer, graph, cluster, o), UsageError);

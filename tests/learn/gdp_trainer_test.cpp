@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "../testing.h"
 #include "synthetic_device_graph.h"
@@ -502,7 +503,32 @@ TEST(GdpHint, BestClassicalPlacementIsTheBestNamedPlacerRenumbered) {
   ReferencePlacement ref = best_classical_placement(g, c, methods);
   ASSERT_EQ(static_cast<int>(ref.placement.size()), g.num_ops());
   EXPECT_NE(std::find(methods.begin(), methods.end(), ref.method), methods.end());
-  EXPECT_EQ(ref.evaluations, 4);  // one per placer and one for the renumbered placement
+  // One per distinct placement of the placers, and one for the renumbered placement unless the best one's
+  // numbering was canonical already.
+  {
+    PlacerRegistry registry;
+    add_classical_placers(registry);
+    PlaceOptions po;
+    po.progress = false;
+    std::set<std::vector<int>> distinct;
+    std::vector<int> best_raw;
+    for (const auto& m : methods) {
+      auto p = run_placer(*registry.create(m), g, c, po).device;
+      if (m == ref.method) best_raw = p;
+      distinct.insert(p);
+    }
+    std::vector<int> map(c.num_devices(), -1), canonical(best_raw.size());
+    int next = 0;
+    for (int op : g.topological_order())
+      if (map[best_raw[op]] < 0) map[best_raw[op]] = next++;
+    for (size_t v = 0; v < canonical.size(); ++v) canonical[v] = map[best_raw[v]];
+    EXPECT_EQ(ref.evaluations, static_cast<int64_t>(distinct.size()) + (canonical == best_raw ? 0 : 1));
+  }
+  // A placement found twice is simulated once; one on device 0 only is canonical already.
+  EXPECT_EQ(best_classical_placement(g, c, {"single"}).evaluations, 1);
+  EXPECT_EQ(best_classical_placement(g, c, {"single", "single"}).evaluations, 1);
+  EXPECT_EQ(best_classical_placement(g, c, {"metis", "metis"}).evaluations,
+            best_classical_placement(g, c, {"metis"}).evaluations);
   SimOptions so;
   so.critical_path = false;
   EXPECT_NEAR(simulate(g, c, ref.placement, so).score, ref.score, 1e-12);

@@ -55,6 +55,13 @@ struct SimOptions {
   bool check_bounds = true;     ///< on by default in debug builds
 #endif
   void validate(int num_ops) const;
+  /// Whether these settings give every placement the same score as `other` (the fields the score depends
+  /// on; tracing, critical paths and bound checks do not change it). A new field that changes the score
+  /// belongs here.
+  bool scores_like(const SimOptions& other) const {
+    return policy == other.policy && priority == other.priority && oom_penalty == other.oom_penalty &&
+           check_memory == other.check_memory;
+  }
 };
 
 struct OpTrace {
