@@ -14,16 +14,16 @@
 # Resumable: rerunning after a kill continues from the checkpoint in BUILD_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD=${1:-build}
-ITERATIONS=${2:-20}
-BUDGET=${3:-480}
+BUILD=${1:-build/src/cli}
+ITERATIONS=${2:-300}
+BUDGET=${3:-900}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 mkdir -p bench/results/devices_rl
 nice "$BUILD/tessera" devices train ../shared/data/devplace/onnx \
   --exclude inception_v3,gnmt4,transformer \
   --cluster p100x4 --training --batch 64 --hidden 32 --time-budget "$BUDGET" \
-  --hint single,rule-expert,metis,m-topo,m-etf,m-sct,heft \
-  --imitate single,rule-expert,metis,m-topo,m-etf,m-sct,heft --imitation-epochs 200 \
+  --hint single,rule-expert,metis-sweep,m-topo,m-etf,m-sct,heft \
+  --imitate single,rule-expert,metis-sweep,m-topo,m-etf,m-sct,heft --imitation-epochs 200 \
   --iterations "$ITERATIONS" --samples 8 --learning-rate 5e-3 --seed 1 --threads 2 \
   --checkpoint "$BUILD/gdp_pretrain.ckpt" --checkpoint-every 2 --resume \
   --log bench/results/devices_rl/pretrain \

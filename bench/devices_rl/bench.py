@@ -187,11 +187,12 @@ if only:
         res = next(x for x in results if x["graph"] == gname)
         curve = gname in cfg["curves"]
         log = {"log": "%s/curves/%s_%s" % (out_dir, gname, row.replace("-", "_"))} if curve else {}
-        assert row in ("rl2017", "anneal", "gdp-zero-shot", "gdp-finetune", "gdp-scratch") or row in REFINED_ROWS, \
-            "only anneal, rl2017, gdp-scratch, gdp-zero-shot, gdp-finetune and refinement-table cells can be rerun"
+        assert row in ("rl2017", "gdp-zero-shot", "gdp-finetune", "gdp-scratch") or row in REFINED_ROWS \
+            or row in cfg["classical"], \
+            "only classical placers, rl2017, gdp-scratch, gdp-zero-shot, gdp-finetune and refinement-table cells can be rerun"
         print("== rerun %s %s" % (gname, row), flush=True)
-        if row == "anneal":
-            res["rows"]["anneal"] = classical_row(g, "anneal")
+        if row in cfg["classical"]:
+            res["rows"][row] = classical_row(g, row)
         elif row == "gdp-zero-shot":
             res["rows"]["gdp-zero-shot"] = zero_shot_row(g)
         elif row == "gdp-finetune":

@@ -170,7 +170,7 @@ class AnnealPlacer : public Placer {
     // Start: the best classical placement by score.
     std::vector<std::string> starts = o.extra.value("starts", std::vector<std::string>{
                                                                    "single", "m-topo", "m-etf", "m-sct", "heft",
-                                                                   "metis", "rule-expert"});
+                                                                   "metis-sweep", "rule-expert"});
     PlacerRegistry reg;
     add_classical_placers(reg);
     std::vector<int> best;
@@ -201,7 +201,10 @@ class AnnealPlacer : public Placer {
     for (const auto& name : starts) {
       if (name == "anneal" || !reg.has(name)) throw UsageError("anneal: bad start method '" + name + "'");
       try {
-        consider(name, run_placer(*reg.create(name), g, c, o).device);
+        Placement start = run_placer(*reg.create(name), g, c, o);
+        // A placer that searches with the simulator (metis-sweep) reports the simulations it made.
+        start_evaluations += start.info.value("evaluations", int64_t{0});
+        consider(name, std::move(start.device));
       } catch (const UsageError& e) {
         spdlog::debug("anneal: start {} skipped: {}", name, e.what());
       }

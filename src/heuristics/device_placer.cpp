@@ -52,6 +52,8 @@ void add_classical_placers(PlacerRegistry& r) {
   r.add("rule-expert", "layer-wise split (RNN/Transformer) or pipeline split by cumulative compute (CNN)",
         make_rule_expert_placer);
   r.add("metis", "METIS k-way partition of the op graph (compute-balanced, communication cut)", make_metis_placer);
+  r.add("metis-sweep", "the best metis partition over balance tolerances 3-50% and two seeds (by simulation)",
+        make_metis_sweep_placer);
   r.add("m-topo", "Baechi m-TOPO: topological order, balanced compute, memory-aware", make_mtopo_placer);
   r.add("m-etf", "Baechi m-ETF: earliest-task-first list scheduling, memory-aware", make_metf_placer);
   r.add("m-sct", "Baechi m-SCT: ETF with favourite children (small communication times)", make_msct_placer);

@@ -90,7 +90,8 @@ std::vector<std::string> gdp_hint_methods(const Json& meta) {
 }
 
 const std::vector<std::string>& default_hint_methods() {
-  static const std::vector<std::string> methods = {"single", "rule-expert", "metis", "m-topo", "m-etf", "m-sct", "heft"};
+  static const std::vector<std::string> methods = {"single", "rule-expert", "metis-sweep", "m-topo", "m-etf", "m-sct",
+                                                    "heft"};
   return methods;
 }
 
@@ -122,6 +123,8 @@ ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Clus
       spdlog::debug("gdp: classical placer {} skipped on {}: {}", m, graph.name(), e.what());
       continue;
     }
+    // A placer that searches with the simulator (metis-sweep) reports the simulations it made.
+    evaluations += p.info.value("evaluations", int64_t{0});
     if (!seen.insert(p.device).second) continue;
     SimResult r = sim.run(p.device);
     evaluations += 1 + repair_out_of_memory(sim, graph, cluster, p.device, r, repair_rounds);

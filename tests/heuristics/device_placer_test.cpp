@@ -71,7 +71,7 @@ TEST(DevicePlacer, ParallelChainsGetSplitByScheduling) {
   o.progress = false;
   o.extra = {{"iterations", 300}};
   const double single = simulate(g, c, run_placer(*r.create("single"), g, c, o).device).step_time;
-  for (const char* m : {"m-etf", "m-sct", "heft", "metis", "anneal"}) {
+  for (const char* m : {"m-etf", "m-sct", "heft", "metis", "metis-sweep", "anneal"}) {
     Placement p = run_placer(*r.create(m), g, c, o);
     SimResult s = simulate(g, c, p.device);
     EXPECT_LT(s.step_time, 0.6 * single) << m;
@@ -87,7 +87,7 @@ TEST(DevicePlacer, MemoryAwarePlacersAvoidOverflow) {
   PlaceOptions o;
   o.progress = false;
   EXPECT_FALSE(simulate(g, c, run_placer(*r.create("single"), g, c, o).device).feasible);
-  for (const char* m : {"m-topo", "m-etf", "m-sct", "heft", "rule-expert", "metis"}) {
+  for (const char* m : {"m-topo", "m-etf", "m-sct", "heft", "rule-expert", "metis", "metis-sweep"}) {
     SimResult s = simulate(g, c, run_placer(*r.create(m), g, c, o).device);
     EXPECT_TRUE(s.feasible) << m;
   }
@@ -267,6 +267,60 @@ TEST(DevicePlacer, DeterministicForEqualSeeds) {
   EXPECT_EQ(run_placer(*r.create("metis"), g, c, o).device, run_placer(*r.create("metis"), g, c, o).device);
 }
 
+TEST(DevicePlacer, MetisSweepKeepsTheBestPartitionOfItsGrid) {
+  // Four chains of unequal length on 4 devices: METIS's balance tolerance decides how it cuts them.
+  DeviceGraph g("chains4");
+  for (int ch = 0; ch < 4; ++ch)
+    for (int i = 0; i < 4 + 3 * ch; ++i) {
+      Op o;
+      o.name = "c" + std::to_string(ch) + "_" + std::to_string(i);
+      o.flops = 1e11 * (1 + (i % 3));
+      o.output_bytes = 1e8;
+      const int v = g.add_op(o);
+      if (i > 0) g.add_edge(v - 1, v, 1e8);
+    }
+  g.finalize();
+  Cluster c = cluster_preset("p100x4");
+  PlacerRegistry r = registry();
+  PlaceOptions o;
+  o.progress = false;
+  o.seed = 3;
+  const Placement sweep = run_placer(*r.create("metis-sweep"), g, c, o);
+  const double best = simulate(g, c, sweep.device).score;
+  EXPECT_DOUBLE_EQ(sweep.info["score"].get<double>(), best);
+  // Never worse than the metis placer (its setting is the grid's first) nor than any setting of the grid.
+  EXPECT_LE(best, simulate(g, c, run_placer(*r.create("metis"), g, c, o).device).score);
+  int tried = 0;
+  for (double im : kMetisSweepImbalances)
+    for (uint64_t seed : {o.seed, o.seed + 1}) {
+      PlaceOptions one = o;
+      one.seed = seed;
+      one.extra = {{"imbalance", im}};
+      EXPECT_LE(best, simulate(g, c, run_placer(*r.create("metis"), g, c, one).device).score) << im << " " << seed;
+      ++tried;
+    }
+  // One simulation per distinct partition; equal seeds give equal results.
+  const int evaluations = sweep.info["evaluations"].get<int>();
+  EXPECT_GE(evaluations, 1);
+  EXPECT_LE(evaluations, tried);
+  EXPECT_EQ(static_cast<int>(sweep.info["tried"].size()), evaluations);
+  EXPECT_EQ(run_placer(*r.create("metis-sweep"), g, c, o).device, sweep.device);
+  // A grid of one setting is the metis placer with that setting.
+  PlaceOptions narrow = o;
+  narrow.extra = {{"imbalances", {0.2}}, {"seeds", 1}};
+  PlaceOptions plain = o;
+  plain.extra = {{"imbalance", 0.2}};
+  EXPECT_EQ(run_placer(*r.create("metis-sweep"), g, c, narrow).device,
+            run_placer(*r.create("metis"), g, c, plain).device);
+  for (const Json& bad : {Json{{"imbalances", Json::array()}}, Json{{"imbalances", {0.1, 0.0}}},
+                          Json{{"imbalances", {-1.0}}}, Json{{"imbalances", 0.1}},
+                          Json{{"seeds", 0}}, Json{{"seeds", 1.5}}}) {
+    PlaceOptions b = o;
+    b.extra = bad;
+    EXPECT_THROW(run_placer(*r.create("metis-sweep"), g, c, b), UsageError) << bad.dump();
+  }
+}
+
 TEST(DevicePlacer, AnnealFromAGivenPlacementWithBlockMoves) {
   DeviceGraph g = two_chains();
   Cluster c = cluster_preset("p100x2");
@@ -342,7 +396,7 @@ TEST(DevicePlacer, TrainingGraphsKeepColocationGroupsTogether) {
   PlacerRegistry r = registry();
   PlaceOptions o;
   o.progress = false;
-  for (const char* m : {"single", "rule-expert", "metis", "m-topo", "m-etf", "m-sct", "heft"}) {
+  for (const char* m : {"single", "rule-expert", "metis", "metis-sweep", "m-topo", "m-etf", "m-sct", "heft"}) {
     Placement p = run_placer(*r.create(m), g, c, o);
     for (const auto& members : g.groups())
       for (int v : members) ASSERT_EQ(p.device[v], p.device[members.front()]) << m;

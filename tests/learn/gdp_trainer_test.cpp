@@ -529,6 +529,17 @@ TEST(GdpHint, BestClassicalPlacementIsTheBestNamedPlacerRenumbered) {
   EXPECT_EQ(best_classical_placement(g, c, {"single", "single"}).evaluations, 1);
   EXPECT_EQ(best_classical_placement(g, c, {"metis", "metis"}).evaluations,
             best_classical_placement(g, c, {"metis"}).evaluations);
+  {  // metis-sweep's own simulations count: the ones it chose by, one more for the hint, and the renumbering
+    PlacerRegistry registry;
+    add_classical_placers(registry);
+    PlaceOptions po;
+    po.progress = false;
+    const auto swept = run_placer(*registry.create("metis-sweep"), g, c, po).info["evaluations"].get<int64_t>();
+    EXPECT_GE(swept, 1);
+    const int64_t hint = best_classical_placement(g, c, {"metis-sweep"}).evaluations;
+    EXPECT_GE(hint, swept + 1);
+    EXPECT_LE(hint, swept + 2);
+  }
   SimOptions so;
   so.critical_path = false;
   EXPECT_NEAR(simulate(g, c, ref.placement, so).score, ref.score, 1e-12);

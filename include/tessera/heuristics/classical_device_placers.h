@@ -8,7 +8,9 @@
 //               ops by cumulative compute in topological order. Backward/update ops follow their
 //               co-location group; a chunking that overflows a device's memory is redone by memory.
 //  metis        METIS k-way partition of the co-location-group graph, node weights = compute time
-//               (+ memory as a 2nd constraint), edge weights = bytes
+//               (+ memory as a 2nd constraint), edge weights = bytes; balance tolerance 5%
+//  metis-sweep  the metis partition with each balance tolerance of kMetisSweepImbalances and two seeds,
+//               the one the simulator scores best (one simulation per distinct partition)
 //  m-topo       Baechi m-TOPO: topological order, next device once the current one holds 1/D of
 //               the compute or is full
 //  m-etf        Baechi m-ETF: list scheduling, the (ready op, device) pair with the earliest start
@@ -29,11 +31,16 @@ namespace tessera::devices {
 
 /// The memory-aware placers fill a device up to this fraction of its memory before moving on.
 inline constexpr double kPlacerMemorySlack = 0.9;
+/// METIS's balance tolerance in the metis placer (5%: every part within 1.05 of the average weight).
+inline constexpr double kMetisImbalance = 0.05;
+/// The tolerances metis-sweep tries (with the seed and the seed + 1 each, by default).
+inline constexpr double kMetisSweepImbalances[] = {0.05, 0.03, 0.1, 0.2, 0.3, 0.5};
 
 std::unique_ptr<Placer> make_single_placer();
 std::unique_ptr<Placer> make_expert_placer();
 std::unique_ptr<Placer> make_rule_expert_placer();
 std::unique_ptr<Placer> make_metis_placer();
+std::unique_ptr<Placer> make_metis_sweep_placer();
 std::unique_ptr<Placer> make_mtopo_placer();
 std::unique_ptr<Placer> make_metf_placer();
 std::unique_ptr<Placer> make_msct_placer();

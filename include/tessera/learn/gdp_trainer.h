@@ -170,9 +170,10 @@ struct ReferencePlacement {
 };
 /// Runs each named classical placer (seed `seed`, one thread); a placer that refuses the graph (UsageError,
 /// e.g. "expert" without an expert split) is skipped. An out-of-memory placement gets up to repair_rounds
-/// rounds of memory repair (repair_out_of_memory). Devices are then renumbered by first use in
-/// topological order when that leaves the score unchanged (homogeneous devices), so that one numbering
-/// serves every graph. UsageError when no placer gives a placement.
+/// rounds of memory repair (repair_out_of_memory). A placer that simulates placements to choose its own
+/// (metis-sweep) reports them in its info's "evaluations", and they count here. Devices are then renumbered
+/// by first use in topological order when that leaves the score unchanged (homogeneous devices), so that one
+/// numbering serves every graph. UsageError when no placer gives a placement.
 ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Cluster& cluster,
                                             const std::vector<std::string>& methods, uint64_t seed = 1,
                                             int repair_rounds = 0);
