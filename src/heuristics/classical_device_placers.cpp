@@ -219,17 +219,21 @@ std::vector<int> metis_placement(const DeviceGraph& g, const graph::Graph& gg, i
   return g.expand_group_placement(part);
 }
 
+/// One device, or fewer co-location groups than devices: METIS cannot split, so everything goes on device 0.
+bool metis_cannot_split(const DeviceGraph& g, const Cluster& c, Placement& p) {
+  if (c.num_devices() > 1 && g.num_groups() >= c.num_devices()) return false;
+  p.device.assign(g.num_ops(), 0);
+  p.info["note"] = "fewer groups than devices: one device";
+  return true;
+}
+
 class MetisPlacer : public Placer {
  public:
   std::string name() const override { return "metis"; }
   Placement place(const DeviceGraph& g, const Cluster& c, const PlaceOptions& o) override {
     const int D = c.num_devices();
     Placement p;
-    if (D == 1 || g.num_groups() < D) {
-      p.device.assign(g.num_ops(), 0);
-      p.info["note"] = "fewer groups than devices: one device";
-      return p;
-    }
+    if (metis_cannot_split(g, c, p)) return p;
     double cut = 0;
     p.device = metis_placement(g, metis_group_graph(g, c), D, o.extra.value("imbalance", kMetisImbalance), o.seed,
                                o.extra.value("ncuts", 4), &cut);
@@ -249,11 +253,7 @@ class MetisSweepPlacer : public Placer {
   Placement place(const DeviceGraph& g, const Cluster& c, const PlaceOptions& o) override {
     const int D = c.num_devices();
     Placement p;
-    if (D == 1 || g.num_groups() < D) {
-      p.device.assign(g.num_ops(), 0);
-      p.info["note"] = "fewer groups than devices: one device";
-      return p;
-    }
+    if (metis_cannot_split(g, c, p)) return p;
     std::vector<double> imbalances(std::begin(kMetisSweepImbalances), std::end(kMetisSweepImbalances));
     if (o.extra.contains("imbalances")) {
       const Json& x = o.extra["imbalances"];
