@@ -202,8 +202,7 @@ class AnnealPlacer : public Placer {
       if (name == "anneal" || !reg.has(name)) throw UsageError("anneal: bad start method '" + name + "'");
       try {
         Placement start = run_placer(*reg.create(name), g, c, o);
-        // A placer that searches with the simulator (metis-sweep) reports the simulations it made.
-        start_evaluations += start.info.value("evaluations", int64_t{0});
+        start_evaluations += start.simulator_evaluations();  // metis-sweep simulates to choose
         consider(name, std::move(start.device));
       } catch (const UsageError& e) {
         spdlog::debug("anneal: start {} skipped: {}", name, e.what());

@@ -123,8 +123,7 @@ ReferencePlacement best_classical_placement(const DeviceGraph& graph, const Clus
       spdlog::debug("gdp: classical placer {} skipped on {}: {}", m, graph.name(), e.what());
       continue;
     }
-    // A placer that searches with the simulator (metis-sweep) reports the simulations it made.
-    evaluations += p.info.value("evaluations", int64_t{0});
+    evaluations += p.simulator_evaluations();  // metis-sweep simulates to choose
     if (!seen.insert(p.device).second) continue;
     SimResult r = sim.run(p.device);
     evaluations += 1 + repair_out_of_memory(sim, graph, cluster, p.device, r, repair_rounds);

@@ -10,6 +10,7 @@
 // [0, cluster.num_devices()), respecting co-location groups; memory-aware placers try to keep every
 // device within its capacity (the result's feasibility is checked by the simulator, not by place()).
 // Equal options (seed, threads) give equal placements.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,9 @@ struct Placement {
   std::string method;          ///< placer name
   double place_seconds = 0;    ///< wall time of place() (filled by run_placer)
   Json info = Json::object();  ///< method-specific details (iterations, METIS cut, ...)
+  /// Simulator runs the placer made to choose the placement: info["evaluations"], set by the placers that
+  /// search with the simulator (metis-sweep, anneal, the learned ones); 0 for the others.
+  int64_t simulator_evaluations() const { return info.value("evaluations", int64_t{0}); }
 };
 
 class Placer {
