@@ -41,7 +41,8 @@ def place(graph, method, extra=None, finetune=0, time_budget=0, seed=None):
     info = r.get("info", {})
     row = {"method": method, "step_time": r["step_time"], "feasible": r["feasible"], "wall_s": wall,
            "place_seconds": r.get("place_seconds"), "evaluations": info.get("evaluations"),
-           "evaluations_to_best": info.get("evaluations_to_best"), "info": info}
+           "evaluations_to_best": info.get("evaluations_to_best"), "info": info,
+           "lower_bound": r.get("lower_bound")}
     print("  %-14s step %.4f s feasible %s  evals %s  %.1f s  (seed %s)" % (method, r["step_time"], r["feasible"],
           info.get("evaluations", "-"), wall, seed if seed is not None else cfg["seed"]), flush=True)
     return row
@@ -92,7 +93,9 @@ def summarize(g, rows):
     best = min(classical_ok, key=lambda r: r["step_time"]) if classical_ok else None
     experts = [rows[m] for m in ("expert", "rule-expert") if "step_time" in rows[m] and rows[m]["feasible"]]
     expert = min(experts, key=lambda r: r["step_time"]) if experts else None
+    bounds = [r["lower_bound"] for r in rows.values() if r.get("lower_bound")]
     return {"graph": g["name"], "kind": g["kind"], "held_out": g["held_out"], "cluster": cfg["cluster"],
+            "lower_bound": bounds[0] if bounds else None,
             "rows": rows, "best_classical": best["method"] if best else None,
             "best_classical_step_time": best["step_time"] if best else None,
             "expert": expert["method"] if expert else None,
@@ -270,6 +273,29 @@ for res in results:
         res["graph"], "yes" if res["held_out"] else "no", fits, res["best_classical"], "%.4f" % base if base else "-",
         "%s %.4f" % (res["expert"], res["expert_step_time"]) if res["expert"] else "-",
         cell("rl2017"), cell("gdp-scratch"), cell("gdp-zero-shot"), cell("gdp-finetune"), zr))
+bounded = [res for res in results if res.get("lower_bound")]
+if bounded:
+    lines += ["", "How far each result is from any placement's best: the lower bound is the longer of the critical path "
+              "(every op at its fastest device's time, transfers free) and the total work over the devices "
+              "(`devices place --json` prints it as `lower_bound`). It ignores communication, memory and co-location "
+              "groups, so a large ratio can mean a loose bound (communication-bound RNNs, graphs that do not fit on "
+              "one device) as well as room left. Ratios are medians' step times over the bound.", "",
+              "| graph | lower bound (s) | critical path | work / devices | best classical | gdp zero-shot | "
+              "gdp fine-tuned | best of the table |", "|---|---|---|---|---|---|---|---|"]
+    for res in bounded:
+        r, lb = res["rows"], res["lower_bound"]
+        def over(x):
+            return "%.3f" % (x / lb["step_time"]) if x else "-"
+        def step(m):
+            x = r.get(m, {})
+            return x["step_time"] if "step_time" in x and x.get("feasible") else None
+        learned = ["rl2017", "gdp-scratch", "gdp-zero-shot", "gdp-finetune"] + REFINED_ROWS
+        everything = [(res["best_classical_step_time"], res["best_classical"])] + [(step(m), m) for m in learned]
+        best_all = min((x for x in everything if x[0]), default=None)
+        lines.append("| %s | %.4f | %.4f | %.4f | %s | %s | %s | %s |" % (
+            res["graph"], lb["step_time"], lb["critical_path"], lb["work_per_device"],
+            over(res["best_classical_step_time"]), over(step("gdp-zero-shot")), over(step("gdp-finetune")),
+            "%s (%s)" % (over(best_all[0]), best_all[1]) if best_all else "-"))
 hinted = [res for res in results if res["rows"]["gdp-zero-shot"].get("info", {}).get("hint_method")]
 if hinted:
     lines += ["", "The shipped model reads a placement hint: the best of its hint placers' placements of the graph "

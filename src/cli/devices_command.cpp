@@ -113,6 +113,9 @@ Json result_json(const devices::DeviceGraph& g, const devices::Cluster& c, const
   j["graph"] = g.name();
   j["num_ops"] = g.num_ops();
   j["cluster"] = c.name();
+  const devices::StepTimeBound bound = devices::step_time_lower_bound(g, c);
+  j["lower_bound"] = bound.to_json();
+  j["step_time_over_lower_bound"] = bound.step_time > 0 ? r.step_time / bound.step_time : 1.0;
   return j;
 }
 
@@ -125,6 +128,11 @@ void print_summary(const devices::DeviceGraph& g, const devices::Cluster& c, con
   for (int d = 0; d < c.num_devices(); ++d)
     fmt::print("  {:<8} busy {:10.4f} ms  peak {:9.3f} GB / {:.3f} GB\n", c.device(d).name, r.busy[d] * 1e3,
                r.peak_memory[d] / 1e9, c.device(d).memory / 1e9);
+  const devices::StepTimeBound bound = devices::step_time_lower_bound(g, c);
+  fmt::print("lower bound {:.4f} ms (critical path {:.4f} ms with free transfers, work / devices {:.4f} ms): "
+             "step time {:.3f}x the bound\n",
+             bound.step_time * 1e3, bound.critical_path * 1e3, bound.work_per_device * 1e3,
+             bound.step_time > 0 ? r.step_time / bound.step_time : 1.0);
   if (!r.feasible)
     fmt::print("out of memory on {}: peak {:.3f} GB > {:.3f} GB (at op '{}')\n", c.device(r.oom.device).name,
                r.oom.peak / 1e9, r.oom.capacity / 1e9, r.oom.op >= 0 ? g.op(r.oom.op).name : "?");
@@ -339,9 +347,10 @@ void run_compare(const DevicesArgs& a, const CompareArgs& ca) {
   for (const auto& cname : split_list(ca.clusters)) {
     devices::Cluster c = devices::load_cluster(cname);
     if (a.memory_gb > 0) c = c.with_memory(a.memory_gb * 1e9);
+    const double bound = devices::step_time_lower_bound(g, c).step_time;
     for (const auto& m : methods) {
       Json row = {{"graph", g.name()}, {"num_ops", g.num_ops()}, {"training", g.training()},
-                  {"batch", g.batch_size()}, {"cluster", c.name()}, {"method", m}};
+                  {"batch", g.batch_size()}, {"cluster", c.name()}, {"method", m}, {"lower_bound", bound}};
       try {
         devices::check_total_memory(g, c, a.model.model);
         devices::Placement p = devices::run_placer(*reg.create(m), g, c, po);
@@ -373,18 +382,19 @@ void run_compare(const DevicesArgs& a, const CompareArgs& ca) {
     print_json(rows);
     return;
   }
-  fmt::print("{:<26} {:<10} {:<12} {:>12} {:>9} {:>11} {:>10}\n", "graph", "cluster", "method", "step ms", "feasible",
-             "peak GB", "place s");
+  fmt::print("{:<26} {:<10} {:<12} {:>12} {:>9} {:>11} {:>10} {:>9}\n", "graph", "cluster", "method", "step ms",
+             "feasible", "peak GB", "place s", "/ bound");
   for (const auto& r : rows) {
     if (r.contains("error")) {
       fmt::print("{:<26} {:<10} {:<12} {}\n", r["graph"].get<std::string>(), r["cluster"].get<std::string>(),
                  r["method"].get<std::string>(), r["error"].get<std::string>());
       continue;
     }
-    fmt::print("{:<26} {:<10} {:<12} {:>12.4f} {:>9} {:>11.3f} {:>10.3f}\n", r["graph"].get<std::string>(),
+    const double bound = r["lower_bound"].get<double>();
+    fmt::print("{:<26} {:<10} {:<12} {:>12.4f} {:>9} {:>11.3f} {:>10.3f} {:>9.3f}\n", r["graph"].get<std::string>(),
                r["cluster"].get<std::string>(), r["method"].get<std::string>(), r["step_time"].get<double>() * 1e3,
                r["feasible"].get<bool>() ? "yes" : "NO", r["max_peak_memory"].get<double>() / 1e9,
-               r["place_seconds"].get<double>());
+               r["place_seconds"].get<double>(), bound > 0 ? r["step_time"].get<double>() / bound : 1.0);
   }
 }
 

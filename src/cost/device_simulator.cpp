@@ -420,6 +420,37 @@ void DeviceSimulator::check_bounds(const std::vector<int>& placement) const {
                 " != sum of op times " + std::to_string(r.total_work));
 }
 
+StepTimeBound step_time_lower_bound(const DeviceGraph& graph, const Cluster& cluster) {
+  const int n = graph.num_ops(), D = cluster.num_devices();
+  std::vector<double> fastest(n, 0.0), finish(n, 0.0);
+  StepTimeBound b;
+  double work = 0;
+  for (int v = 0; v < n; ++v) {
+    double t = std::numeric_limits<double>::infinity();
+    for (int d = 0; d < D; ++d) t = std::min(t, estimate_op_time(graph.op(v), cluster.device(d)));
+    fastest[v] = D > 0 ? t : 0.0;
+    work += fastest[v];
+  }
+  for (int v : graph.topological_order()) {
+    double start = 0;
+    for (const int* e = graph.in_begin(v); e != graph.in_end(v); ++e)
+      start = std::max(start, finish[graph.edges()[*e].src]);
+    finish[v] = start + fastest[v];
+    b.critical_path = std::max(b.critical_path, finish[v]);
+  }
+  b.work_per_device = D > 0 ? work / D : 0.0;
+  b.step_time = std::max(b.critical_path, b.work_per_device);
+  return b;
+}
+
+Json StepTimeBound::to_json() const {
+  Json j;
+  j["step_time"] = step_time;
+  j["critical_path"] = critical_path;
+  j["work_per_device"] = work_per_device;
+  return j;
+}
+
 SimResult simulate(const DeviceGraph& graph, const Cluster& cluster, const std::vector<int>& placement,
                    const SimOptions& options) {
   DeviceSimulator sim(graph, cluster, options);

@@ -7,6 +7,8 @@
 #include <limits>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "tessera/core/error.h"
 
 namespace tessera::devices {
@@ -424,9 +426,17 @@ Cluster read_exprimo_cluster(const std::string& path) {
     if (!dj.contains("neighbours")) continue;
     for (const Json& nb : dj["neighbours"]) {
       int b = nb.value("device", -1), c = nb.value("comm_channel", -1);
-      if (b < 0 || b >= n || b == a) throw InputError(path, 0, "devices[" + std::to_string(a) + "].neighbours: bad device index");
+      const std::string f = "devices[" + std::to_string(a) + "].neighbours";
+      if (b < 0 || b >= n)
+        throw InputError(path, 0, f + ": device " + std::to_string(b) + " is not one of the file's devices 0.." +
+                                      std::to_string(n - 1));
       if (c < 0 || c >= static_cast<int>(ch.size()))
-        throw InputError(path, 0, "devices[" + std::to_string(a) + "].neighbours: bad comm_channel index");
+        throw InputError(path, 0, f + ": comm_channel " + std::to_string(c) + " is not one of comm_channels 0.." +
+                                      std::to_string(static_cast<int>(ch.size()) - 1));
+      if (b == a) {  // Exprimo's own colocrl-2.json lists a device as its own neighbour; a self-link moves nothing
+        spdlog::warn("{}: {} names device {} itself; ignored", path, f, a);
+        continue;
+      }
       // Exprimo bandwidths are Gbit/s.
       double bw = ch[c].value("bandwidth", 0.0) * 1e9 / 8;
       if (direct[a][b] < 0) {

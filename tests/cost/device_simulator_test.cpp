@@ -11,11 +11,12 @@ namespace {
 
 // Two identical devices (1 GFLOP/s, huge bandwidth, no launch overhead) joined by one link pair of
 // 1 GB/s and 1 ms latency: op time = flops / 1e9 s, transfer = 1 ms + bytes / 1e9 s.
-Cluster two_devices(double memory = 1e12) {
+// flops1: device 1's speed (a faster or slower second device).
+Cluster two_devices(double memory = 1e12, double flops1 = 1e9) {
   std::vector<Device> devs(2);
   for (int d = 0; d < 2; ++d) {
     devs[d].name = "dev" + std::to_string(d);
-    devs[d].peak_flops = 1e9;
+    devs[d].peak_flops = d == 1 ? flops1 : 1e9;
     devs[d].mem_bandwidth = 1e18;
     devs[d].memory = memory;
   }
@@ -207,6 +208,48 @@ TEST(DeviceSimulator, RandomGraphsRespectBoundsAndAreDeterministic) {
     EXPECT_GE(a.step_time + 1e-12, a.total_work / 2);
     EXPECT_GE(a.step_time + 1e-12, std::max(a.busy[0], a.busy[1]));
     EXPECT_NO_THROW(sim.run(std::vector<int>(n, 1)));  // single device: step = sum of op times
+  }
+}
+
+TEST(DeviceSimulator, LowerBoundIsTheLongerOfThePathAndTheAverageWork) {
+  // Diamond: a (1 ms) -> {b (2), c (3)} -> d (1). Two devices: path a-c-d = 5 ms, work 7 / 2 = 3.5 ms.
+  DeviceGraph g = diamond();
+  StepTimeBound b = step_time_lower_bound(g, two_devices());
+  EXPECT_NEAR(b.critical_path, 5e-3, 1e-12);
+  EXPECT_NEAR(b.work_per_device, 3.5e-3, 1e-12);
+  EXPECT_NEAR(b.step_time, 5e-3, 1e-12);
+  // Four independent 2 ms ops on two devices: no path longer than 2 ms, the work gives 4 ms.
+  DeviceGraph wide("wide");
+  for (int v = 0; v < 4; ++v) wide.add_op(op("w" + std::to_string(v), 2e6));
+  wide.finalize();
+  b = step_time_lower_bound(wide, two_devices());
+  EXPECT_NEAR(b.critical_path, 2e-3, 1e-12);
+  EXPECT_NEAR(b.step_time, 4e-3, 1e-12);
+  EXPECT_NEAR(simulate(wide, two_devices(), {0, 1, 0, 1}).step_time, b.step_time, 1e-12);  // reached
+  // A device twice as fast: every op counts at its fastest device's time.
+  Cluster fast = two_devices(1e12, 2e9);
+  b = step_time_lower_bound(g, fast);
+  EXPECT_NEAR(b.critical_path, 2.5e-3, 1e-12);
+  EXPECT_NEAR(b.work_per_device, 1.75e-3, 1e-12);
+}
+
+TEST(DeviceSimulator, NoPlacementBeatsTheLowerBound) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 10; ++trial) {
+    const int n = 20 + trial * 7;
+    DeviceGraph g("random");
+    for (int v = 0; v < n; ++v) g.add_op(op("v" + std::to_string(v), 1e5 * (1 + rng() % 50), 1e3 * (rng() % 100)));
+    for (int v = 1; v < n; ++v)
+      if (rng() % 3) g.add_edge(static_cast<int>(rng() % v), v, 1e3 * (rng() % 1000), 0);
+    g.finalize();
+    Cluster c = two_devices(1e12, 1.5e9);
+    const StepTimeBound b = step_time_lower_bound(g, c);
+    DeviceSimulator sim(g, c);
+    for (int k = 0; k < 50; ++k) {
+      std::vector<int> p(n);
+      for (int& d : p) d = rng() % 2;
+      EXPECT_GE(sim.run(p).step_time + 1e-12, b.step_time);
+    }
   }
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "tessera/core/error.h"
 #include "../testing.h"
 
@@ -85,6 +89,34 @@ TEST(Cluster, ReadsExprimoDeviceGraphs) {
   EXPECT_EQ(c.device(0).kind, DeviceKind::kCpu);
   EXPECT_DOUBLE_EQ(c.device(1).peak_flops, 5600e9);
   EXPECT_NEAR(c.route_bandwidth(1, 2), 128e9 / 8, 1);
+
+  // colocrl-2.json lists device 2 as its own neighbour: the self-link is ignored, every pair still has a route.
+  Cluster c2 = load_cluster(testing::shared_data("devplace/exprimo/device_graphs/colocrl-2.json"));
+  ASSERT_EQ(c2.num_devices(), 3);
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b)
+      if (a != b) EXPECT_GT(c2.route_bandwidth(a, b), 0) << a << " -> " << b;
+}
+
+TEST(Cluster, ExprimoNeighbourErrorsNameTheField) {
+  const std::string head =
+      R"({"comm_channels": [{"type": "pcie3", "bandwidth": 128}], "devices": [)"
+      R"({"type": "gpu", "peak_gflops": 5600, "memory": 24, "mem_bandwidth": 480, "neighbours": [{"comm_channel": 0, "device": 1}]},)"
+      R"({"type": "gpu", "peak_gflops": 5600, "memory": 24, "mem_bandwidth": 480, "neighbours": [)";
+  const std::string ok = testing::write_temp("ok.json", head + R"({"comm_channel": 0, "device": 0}]}]})");
+  EXPECT_EQ(read_exprimo_cluster(ok).num_devices(), 2);
+  for (const auto& [name, neighbour, field] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"device.json", R"({"comm_channel": 0, "device": 5})", "devices[1].neighbours: device 5"},
+           {"channel.json", R"({"comm_channel": 3, "device": 0})", "devices[1].neighbours: comm_channel 3"}}) {
+    const std::string bad = testing::write_temp(name, head + neighbour + "]}]}");
+    try {
+      read_exprimo_cluster(bad);
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

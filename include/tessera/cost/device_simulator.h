@@ -110,6 +110,21 @@ struct SimResult {
 /// Roofline (or profiled) time of op `op` on device `d`; see the model above.
 double estimate_op_time(const Op& op, const Device& d);
 
+/// A lower bound on the step time of every placement of `graph` on `cluster`, feasible or not, so that a
+/// result can be judged against it ("how far from any placement's best?"). With t(v) = the op's time on its
+/// fastest device:
+///   critical_path   = the longest path of t(v) with free transfers (no op starts before its inputs end);
+///   work_per_device = Σ t(v) / devices (the busiest device runs at least the average).
+/// step_time = the larger. Co-location groups and memory are ignored, so the bound can be far below the
+/// best placement where they bind (a graph that does not fit on one device, a long chain of one group).
+struct StepTimeBound {
+  double critical_path = 0;
+  double work_per_device = 0;
+  double step_time = 0;
+  Json to_json() const;
+};
+StepTimeBound step_time_lower_bound(const DeviceGraph& graph, const Cluster& cluster);
+
 class DeviceSimulator {
  public:
   /// Precomputes op times per device and route data. The graph and cluster must outlive the object.
