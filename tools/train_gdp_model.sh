@@ -2,7 +2,8 @@
 # Produces the shipped pre-trained GDP policy models/gdp_devplace.pt (used zero-shot by
 # `tessera devices place MODEL --method gdp` when no --model is given).
 # Pre-training set: the ONNX graphs of ../shared/data/devplace/onnx as training steps at batch 64, on 4
-# P100s (PCIe), with a small budget: the CPU is shared. Held out (never seen in pre-training, used for the zero-shot benchmark):
+# P100s (PCIe) and on 16 H100s in two nodes (since stop 30: the policy's head covers 16 devices, and the
+# second cluster trains the logits and the device-count context beyond 4), with a small budget: the CPU is shared. Held out (never seen in pre-training, used for the zero-shot benchmark):
 # inception_v3 (CNN), gnmt4 (recurrent) and transformer.
 # The policy reads a placement hint (--hint, since stop 26): the best of the fast classical placers'
 # placements of the graph it places, computed the same way when placing. Before PPO it imitates, for
@@ -21,7 +22,7 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM
 mkdir -p bench/results/devices_rl
 nice "$BUILD/tessera" devices train ../shared/data/devplace/onnx \
   --exclude inception_v3,gnmt4,transformer \
-  --cluster p100x4 --training --batch 64 --hidden 32 --time-budget "$BUDGET" \
+  --cluster p100x4 --cluster h100x16-2node --max-devices 16 --training --batch 64 --hidden 32 --time-budget "$BUDGET" \
   --hint single,rule-expert,metis-sweep,m-topo,m-etf,m-sct,heft \
   --imitate single,rule-expert,metis-sweep,m-topo,m-etf,m-sct,heft --imitation-epochs 200 \
   --iterations "$ITERATIONS" --samples 8 --learning-rate 5e-3 --seed 1 --threads 2 \

@@ -43,6 +43,7 @@ struct TrainArgs {
   double time_budget = 0;
   int64_t max_ops = 200000;
   int hidden = 64;
+  int max_devices = 16;
   std::vector<std::string> imitate;
   int imitation_epochs = 40;
   std::vector<std::string> hint;
@@ -152,7 +153,7 @@ void run_train(const GlobalOptions& global, TrainArgs& a) {
                  o.group_actions ? "co-location group" : "op");
   } else {
     torch::manual_seed(static_cast<int64_t>(derive_seed(a.common.seed, 23) & 0x7fffffff));
-    policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden).hint(!a.hint.empty()));
+    policy = nn::GdpPolicy(nn::GdpPolicyOptions().hidden(a.hidden).hint(!a.hint.empty()).max_devices(a.max_devices));
     o.hint_methods = a.hint;
   }
   devices::GdpTrainer trainer(policy, tasks, o, a.max_ops);
@@ -210,6 +211,11 @@ void register_devices_rl_commands(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--hidden", args->hidden, "Hidden width of a new policy")->capture_default_str();
+  cmd->add_option("--max-devices", args->max_devices,
+                  "Most devices a new policy places on (its output head; clusters with fewer use the first ones). 16 "
+                  "covers every cluster preset")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   cmd->add_option("--max-ops", args->max_ops, "Largest graph the saved model accepts")->capture_default_str();
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file, written atomically during training");
   cmd->add_option("--checkpoint-every", args->checkpoint_every, "Iterations between checkpoints")->capture_default_str();

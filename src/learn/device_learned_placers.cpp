@@ -247,7 +247,9 @@ class GdpPlacer : public Placer {
       torch::manual_seed(static_cast<int64_t>(derive_seed(options.seed, 23) & 0x7fffffff));
       // "hint": the policy reads the placement hint of default_hint_methods (as the shipped model does).
       const bool hint = extra_value(x, "hint", false, name());
-      policy = nn::GdpPolicy(nn::GdpPolicyOptions().hint(hint));
+      // The head covers the cluster (8 logits unless it has more devices: the runs on 8 or fewer are unchanged).
+      policy = nn::GdpPolicy(nn::GdpPolicyOptions().hint(hint).max_devices(
+          std::max<int64_t>(nn::GdpPolicyOptions().max_devices(), cluster.num_devices())));
       if (hint) o.hint_methods = default_hint_methods();
       p.info["mode"] = "scratch";
       o.group_actions = extra_value(x, "group_actions", true, name());

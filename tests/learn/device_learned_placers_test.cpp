@@ -78,6 +78,32 @@ TEST_F(LearnedPlacersTest, GdpFromScratchAndRl2017GiveValidPlacements) {
     double t = simulate(graph, cluster, p.device).step_time;
     EXPECT_NEAR(t, p.info["best_step_time"].get<double>(), 1e-12) << method;
   }
+  // From scratch, the policy's head covers a cluster of more than 8 devices.
+  const Cluster sixteen = cluster_preset("h100x16-2node");
+  ASSERT_EQ(sixteen.num_devices(), 16);
+  auto o = options();
+  o.extra = {{"iterations", 1}, {"scratch", true}};
+  Placement p = run_placer(*registry.create("gdp"), graph, sixteen, o);
+  ASSERT_EQ(p.device.size(), static_cast<size_t>(graph.num_ops()));
+  for (int d : p.device) EXPECT_TRUE(d >= 0 && d < 16);
+}
+
+TEST_F(LearnedPlacersTest, TheShippedModelPlacesOnEveryClusterPreset) {
+  // The model that `devices place --method gdp` uses without --model (the acceptance form).
+  Json meta;
+  load_gdp_model(default_gdp_model_path(), &meta);
+  EXPECT_GE(meta["limits"]["max_devices"].get<int64_t>(), 16);
+  auto placer = registry.create("gdp");
+  for (const std::string& name : cluster_preset_names()) {
+    const Cluster c = cluster_preset(name);
+    Placement p = run_placer(*placer, graph, c, options());
+    EXPECT_EQ(p.info["mode"], "zero-shot") << name;
+    for (int d : p.device) EXPECT_TRUE(d >= 0 && d < c.num_devices()) << name;
+    // The hint is a candidate: zero-shot is never worse than it.
+    ASSERT_TRUE(p.info["hint_feasible"].get<bool>()) << name;
+    EXPECT_TRUE(p.info["best_feasible"].get<bool>()) << name;
+    EXPECT_LE(p.info["best_step_time"].get<double>(), p.info["hint_step_time"].get<double>() * (1 + 1e-12)) << name;
+  }
 }
 
 TEST_F(LearnedPlacersTest, ZeroShotAndFineTuneFromAModelFile) {
