@@ -179,19 +179,25 @@ TEST(DeviceSimulator, RejectsBadPlacements) {
   EXPECT_THROW(sim.run({0, -1, 0, 0}), UsageError);
 }
 
+// A random DAG of n ops: each op after the first gets `inputs` edges from earlier ops (drawn with replacement).
+DeviceGraph random_dag(std::mt19937& rng, int n, int inputs) {
+  DeviceGraph g("random");
+  for (int v = 0; v < n; ++v) g.add_op(op("v" + std::to_string(v), 1e5 * (1 + rng() % 50), 1e3 * (rng() % 100)));
+  for (int v = 1; v < n; ++v)
+    for (int k = 0; k < inputs; ++k) {
+      int u = rng() % v;
+      g.add_edge(u, v, 1e3 * (rng() % 1000), 0);
+    }
+  g.finalize();
+  return g;
+}
+
 // Random DAGs: the sanity bounds hold and repeated runs on one object agree with fresh ones.
 TEST(DeviceSimulator, RandomGraphsRespectBoundsAndAreDeterministic) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 20; ++trial) {
     const int n = 30 + trial * 5;
-    DeviceGraph g("random");
-    for (int v = 0; v < n; ++v) g.add_op(op("v" + std::to_string(v), 1e5 * (1 + rng() % 50), 1e3 * (rng() % 100)));
-    for (int v = 1; v < n; ++v)
-      for (int k = 0; k < 2; ++k) {
-        int u = rng() % v;
-        g.add_edge(u, v, 1e3 * (rng() % 1000), 0);
-      }
-    g.finalize();
+    DeviceGraph g = random_dag(rng, n, 2);
     Cluster c = two_devices();
     SimOptions so;
     so.check_bounds = true;  // the debug-build checks, on in this release test too
@@ -237,11 +243,7 @@ TEST(DeviceSimulator, NoPlacementBeatsTheLowerBound) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 10; ++trial) {
     const int n = 20 + trial * 7;
-    DeviceGraph g("random");
-    for (int v = 0; v < n; ++v) g.add_op(op("v" + std::to_string(v), 1e5 * (1 + rng() % 50), 1e3 * (rng() % 100)));
-    for (int v = 1; v < n; ++v)
-      if (rng() % 3) g.add_edge(static_cast<int>(rng() % v), v, 1e3 * (rng() % 1000), 0);
-    g.finalize();
+    DeviceGraph g = random_dag(rng, n, trial % 3);  // trial % 3 == 0: independent ops, where the work decides
     Cluster c = two_devices(1e12, 1.5e9);
     const StepTimeBound b = step_time_lower_bound(g, c);
     DeviceSimulator sim(g, c);
