@@ -119,7 +119,9 @@ Json result_json(const devices::DeviceGraph& g, const devices::Cluster& c, const
   return j;
 }
 
-void print_summary(const devices::DeviceGraph& g, const devices::Cluster& c, const devices::SimResult& r) {
+/// The text form of result_json's `j` (its lower bound is read there, not computed again).
+void print_summary(const devices::DeviceGraph& g, const devices::Cluster& c, const devices::SimResult& r,
+                   const Json& j) {
   fmt::print("graph {}: {} ops, {} edges on {} ({} devices)\n", g.name(), g.num_ops(), g.num_edges(), c.name(),
              c.num_devices());
   fmt::print("step time {:.4f} ms  ({}), score {:.4f} ms, critical path {:.4f} ms, moved {:.1f} MB in {} transfers\n",
@@ -128,11 +130,11 @@ void print_summary(const devices::DeviceGraph& g, const devices::Cluster& c, con
   for (int d = 0; d < c.num_devices(); ++d)
     fmt::print("  {:<8} busy {:10.4f} ms  peak {:9.3f} GB / {:.3f} GB\n", c.device(d).name, r.busy[d] * 1e3,
                r.peak_memory[d] / 1e9, c.device(d).memory / 1e9);
-  const devices::StepTimeBound bound = devices::step_time_lower_bound(g, c);
+  const Json& bound = j.at("lower_bound");
   fmt::print("lower bound {:.4f} ms (critical path {:.4f} ms with free transfers, work / devices {:.4f} ms): "
              "step time {:.3f}x the bound\n",
-             bound.step_time * 1e3, bound.critical_path * 1e3, bound.work_per_device * 1e3,
-             bound.step_time > 0 ? r.step_time / bound.step_time : 1.0);
+             bound.at("step_time").get<double>() * 1e3, bound.at("critical_path").get<double>() * 1e3,
+             bound.at("work_per_device").get<double>() * 1e3, j.at("step_time_over_lower_bound").get<double>());
   if (!r.feasible)
     fmt::print("out of memory on {}: peak {:.3f} GB > {:.3f} GB (at op '{}')\n", c.device(r.oom.device).name,
                r.oom.peak / 1e9, r.oom.capacity / 1e9, r.oom.op >= 0 ? g.op(r.oom.op).name : "?");
@@ -200,7 +202,7 @@ void run_simulate(const DevicesArgs& a) {
     write_json_file(a.common.out, full);
   }
   if (a.common.json) print_json(j);
-  else print_summary(g, c, r);
+  else print_summary(g, c, r, j);
 }
 
 void run_place(const DevicesArgs& a) {
@@ -240,7 +242,7 @@ void run_place(const DevicesArgs& a) {
     print_json(j);
     return;
   }
-  print_summary(g, c, r);
+  print_summary(g, c, r, j);
   fmt::print("method {} placed in {:.3f} s; ops per device:", p.method, p.place_seconds);
   for (int d = 0; d < c.num_devices(); ++d) fmt::print(" {}", per_device[d]);
   fmt::print("\n");
